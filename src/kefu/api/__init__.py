@@ -1,0 +1,1 @@
+"""REST API (/api/v1) and its plumbing: session and auth dependencies, error mapping."""

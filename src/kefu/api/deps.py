@@ -1,0 +1,109 @@
+"""Request dependencies: the database session (one unit of work per request), the clock,
+and authorisation. Every route declares `Depends(Authorize(...))` or `Depends(public)`;
+tests/api/test_route_auth.py fails on a route with neither."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from kefu.core.db import unit_of_work
+from kefu.core.errors import PermissionDenied, Unauthenticated
+from kefu.identity import service as identity
+from kefu.identity.roles import Principal, Role
+from kefu.settings import Settings
+
+SESSION_COOKIE = "kefu_session"
+CSRF_HEADER = "X-CSRF-Token"
+CSRF_FIELD = "csrf_token"
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def _db(request: Request) -> Iterator[Session]:
+    with unit_of_work(request.app.state.sessionmaker) as session:
+        yield session
+
+
+# scope="function": commit before the response is sent, so a failed commit is an error
+# response and a client never reads data that was not stored.
+DbSession = Annotated[Session, Depends(_db, scope="function")]
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def now(request: Request) -> datetime:
+    return request.app.state.clock.now()
+
+
+Now = Annotated[datetime, Depends(now)]
+AppSettings = Annotated[Settings, Depends(get_settings)]
+
+
+def public() -> None:
+    """Marks a route that needs no login (login pages, health, static files)."""
+
+
+async def _csrf_token_sent(request: Request) -> str | None:
+    sent = request.headers.get(CSRF_HEADER)
+    if sent:
+        return sent
+    content_type = request.headers.get("content-type", "")
+    if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+        form = await request.form()
+        value = form.get(CSRF_FIELD)
+        return value if isinstance(value, str) else None
+    return None
+
+
+def authenticate(request: Request, session: Session) -> Principal | None:
+    """The caller from a bearer token or the session cookie, or None if neither is sent."""
+    settings: Settings = request.app.state.settings
+    at = request.app.state.clock.now()
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        return identity.principal_for_token(session, header[7:].strip(), now=at)
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if cookie:
+        return identity.principal_for_web_session(
+            session, cookie, now=at, minutes=settings.web_session_minutes
+        )
+    return None
+
+
+class Authorize:
+    """Requires a caller holding one of `roles` (admin passes every staff check)."""
+
+    def __init__(self, *roles: Role) -> None:
+        if not roles:
+            raise ValueError("name the roles; use Depends(public) for a public route")
+        self.roles = frozenset(roles)
+
+    async def __call__(self, request: Request, session: DbSession) -> Principal:
+        principal = authenticate(request, session)
+        if principal is None:
+            raise Unauthenticated("请先登录", "Please log in first", code="login_required")
+        if not principal.has_any(self.roles):
+            raise PermissionDenied(
+                "您的角色无权执行此操作", "Your role is not allowed to do this", code="role_required"
+            )
+        # Cookie-authenticated writes must carry the session's CSRF token; bearer calls cannot be forged
+        # by a browser, so they need none.
+        if principal.session_id is not None and request.method in UNSAFE_METHODS:
+            sent = await _csrf_token_sent(request)
+            if not sent or sent != principal.csrf_token:
+                raise PermissionDenied(
+                    "页面已失效（安全校验失败），请刷新后重试",
+                    "The page is out of date (security check failed); reload and try again",
+                    code="csrf_failed",
+                )
+        request.state.principal = principal
+        return principal
+
+
+STAFF = tuple(r for r in Role if r is not Role.SUBSCRIBER)

@@ -1,0 +1,11 @@
+"""Every REST router, in one list: each domain's router is added here."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+
+def routers() -> list[APIRouter]:
+    from kefu.api import auth, health
+
+    return [health.router, auth.router]

@@ -1,0 +1,70 @@
+"""create_app(settings): the FastAPI application with its engine, sessions and worker."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from kefu.api import errors as api_errors
+from kefu.core.clock import Clock, SystemClock
+from kefu.core.db import make_engine, make_sessionmaker
+from kefu.settings import Settings
+
+
+def resolve_secret_key(settings: Settings) -> str:
+    """The configured key, or one kept in the instance folder so sessions survive restarts."""
+    if settings.secret_key:
+        return settings.secret_key
+    folder = Path(settings.instance_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    key_file = folder / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(48))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def create_app(settings: Settings | None = None, *, clock: Clock | None = None, engine=None) -> FastAPI:
+    settings = settings or Settings()
+    engine = engine or make_engine(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        worker = None
+        if settings.run_worker:
+            from kefu.worker.runner import Worker
+
+            worker = Worker(app.state.sessionmaker, settings=settings, clock=app.state.clock)
+            worker.start_thread()
+        try:
+            yield
+        finally:
+            if worker is not None:
+                worker.stop()
+            engine.dispose()
+
+    app = FastAPI(
+        title="kefu 客服",
+        version="0.1.0",
+        description="Customer-service operations platform for telecom operators.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.clock = clock or SystemClock()
+    app.state.secret_key = resolve_secret_key(settings)
+
+    api_errors.install(app)
+
+    from kefu import web
+    from kefu.api import routes as api_routes
+
+    for router in api_routes.routers():
+        app.include_router(router)
+    web.install(app)
+    return app

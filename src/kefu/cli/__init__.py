@@ -1,0 +1,1 @@
+"""The `kefu` command line: one command for every operator task."""

@@ -1,0 +1,30 @@
+"""`kefu` — serve, worker, migrate, demo, import, users and tokens."""
+
+from __future__ import annotations
+
+import logging
+
+import typer
+from rich.console import Console
+
+from kefu.cli import accounts, database
+
+app = typer.Typer(help="kefu 客服 — customer-service operations platform", no_args_is_help=True)
+console = Console()
+
+app.command("migrate", help="Create or upgrade the database schema (Alembic).")(database.migrate)
+app.command("serve", help="Serve web UI + API on http://127.0.0.1:8000 with the worker in-process.")(
+    database.serve
+)
+app.command("worker", help="Run a background worker process (for PostgreSQL deployments).")(database.worker)
+app.add_typer(accounts.user_app, name="user")
+app.add_typer(accounts.token_app, name="token")
+
+
+@app.callback()
+def _main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log debug output.")) -> None:
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+
+
+if __name__ == "__main__":
+    app()

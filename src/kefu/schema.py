@@ -1,0 +1,16 @@
+"""Imports every module that defines tables, so Base.metadata is complete (Alembic, tests)."""
+
+from __future__ import annotations
+
+from sqlalchemy import MetaData
+
+
+def metadata() -> MetaData:
+    import kefu.core.audit
+    import kefu.core.events
+    import kefu.core.outbound
+    import kefu.customers.models
+    import kefu.identity.models  # noqa: F401
+    from kefu.core.db import Base
+
+    return Base.metadata

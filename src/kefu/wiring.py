@@ -1,0 +1,41 @@
+"""The composition root: who reacts to which event, and which jobs the worker runs.
+
+This is the only place that says so; modules publish events and offer tasks without
+knowing who listens.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from kefu.core.outbox_delivery import HandlerMap
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    """A job the worker runs every `every_seconds`, in its own unit of work.
+
+    `run(session, now)` must be safe to run twice and from two workers at once.
+    """
+
+    name: str
+    every_seconds: float
+    run: Callable[[Session, datetime], object]
+
+
+def event_handlers() -> HandlerMap:
+    handlers: HandlerMap = {}
+    return handlers
+
+
+def periodic_jobs(*, sender: object) -> list[PeriodicJob]:
+    from kefu.core import outbound
+
+    def deliver_messages(session: Session, now: datetime) -> int:
+        return outbound.deliver_queued(session, sender, now=lambda: now)  # type: ignore[arg-type]
+
+    return [PeriodicJob("outbound_messages", 2.0, deliver_messages)]
