@@ -4,6 +4,7 @@ tests/api/test_route_auth.py fails on a route with neither."""
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Annotated
@@ -50,6 +51,9 @@ def public() -> None:
 
 
 async def _csrf_token_sent(request: Request) -> str | None:
+    """The CSRF token a write request carries (header or form field); None for reads."""
+    if request.method not in UNSAFE_METHODS:
+        return None
     sent = request.headers.get(CSRF_HEADER)
     if sent:
         return sent
@@ -84,7 +88,11 @@ class Authorize:
             raise ValueError("name the roles; use Depends(public) for a public route")
         self.roles = frozenset(roles)
 
-    async def __call__(self, request: Request, session: DbSession) -> Principal:
+    # Sync on purpose: it queries the database, so FastAPI runs it in the thread pool
+    # instead of blocking the event loop; the async form read happens in _csrf_token_sent.
+    def __call__(
+        self, request: Request, session: DbSession, csrf_sent: str | None = Depends(_csrf_token_sent)
+    ) -> Principal:
         principal = authenticate(request, session)
         if principal is None:
             raise Unauthenticated("请先登录", "Please log in first", code="login_required")
@@ -94,14 +102,13 @@ class Authorize:
             )
         # Cookie-authenticated writes must carry the session's CSRF token; bearer calls cannot be forged
         # by a browser, so they need none.
-        if principal.session_id is not None and request.method in UNSAFE_METHODS:
-            sent = await _csrf_token_sent(request)
-            if not sent or sent != principal.csrf_token:
-                raise PermissionDenied(
-                    "页面已失效（安全校验失败），请刷新后重试",
-                    "The page is out of date (security check failed); reload and try again",
-                    code="csrf_failed",
-                )
+        forged = not csrf_sent or not secrets.compare_digest(csrf_sent, principal.csrf_token or "")
+        if principal.session_id is not None and request.method in UNSAFE_METHODS and forged:
+            raise PermissionDenied(
+                "页面已失效（安全校验失败），请刷新后重试",
+                "The page is out of date (security check failed); reload and try again",
+                code="csrf_failed",
+            )
         request.state.principal = principal
         return principal
 
