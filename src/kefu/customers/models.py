@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from kefu.core.db import Base
 
@@ -57,6 +58,10 @@ class Account(Base):
     created_at: Mapped[datetime]
 
 
+def _reversed_number(context: Any) -> str:
+    return str(context.get_current_parameters()["number"])[::-1]
+
+
 class Subscriber(Base):
     """A line (number) and the person or organisation holding it."""
 
@@ -64,6 +69,11 @@ class Subscriber(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     number: Mapped[str] = mapped_column(String(20), unique=True)
+    # The number reversed, indexed: "last four digits" becomes an index range scan on
+    # both SQLite and PostgreSQL instead of a LIKE '%1234' over every row.
+    number_reversed: Mapped[str] = mapped_column(
+        String(20), index=True, default=_reversed_number
+    )
     name: Mapped[str] = mapped_column(String(60))
     id_number: Mapped[str] = mapped_column(String(30))
     city: Mapped[str] = mapped_column(String(30))
@@ -84,6 +94,11 @@ class Subscriber(Base):
     account: Mapped[Account] = relationship(lazy="raise")
 
     __table_args__ = (Index("ix_subscribers_name", "name"), Index("ix_subscribers_city", "city", "district"))
+
+    @validates("number")
+    def _keep_reversed(self, _key: str, number: str) -> str:
+        self.number_reversed = number[::-1]
+        return number
 
 
 class Subscription(Base):
