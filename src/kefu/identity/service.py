@@ -72,6 +72,11 @@ def create_user(
     return user
 
 
+def list_users(session: Session) -> list[User]:
+    """Every staff user with roles loaded, by username (the admin's user list)."""
+    return repository.users(session)
+
+
 def staff_principal(user: User, *, session_id: int | None = None, csrf_token: str | None = None) -> Principal:
     return Principal(
         kind="staff",
