@@ -10,7 +10,8 @@ def metadata() -> MetaData:
     import kefu.core.events
     import kefu.core.outbound
     import kefu.customers.models
-    import kefu.identity.models  # noqa: F401
+    import kefu.identity.models
+    import kefu.tickets.models  # noqa: F401
     from kefu.core.db import Base
 
     return Base.metadata
