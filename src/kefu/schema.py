@@ -11,6 +11,7 @@ def metadata() -> MetaData:
     import kefu.core.outbound
     import kefu.customers.models
     import kefu.identity.models
+    import kefu.knowledge.models
     import kefu.tickets.models  # noqa: F401
     from kefu.core.db import Base
 

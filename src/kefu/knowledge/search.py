@@ -1,0 +1,217 @@
+"""The in-memory search index over published articles (pure: no session, no clock).
+
+Ranking, in order of what it adds over plain BM25 on one concatenated text:
+- every standard question and alternative phrasing is its own BM25 document and an
+  article scores by its best-matching one (an FAQ is found by its closest wording);
+- three bm25s channels over those questions: jieba words, character bigrams (phrase and
+  segmentation-proof matches) and folded pinyin bigrams (homophone typos);
+- the answer text is a separate, lower-weighted field;
+- query words are expanded with the synonym table at a lower weight;
+- a small, bounded prior from readers' feedback (thumbs up, resolved, thumbs down).
+BM25 itself is bm25s; this module only combines its scores.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import bm25s
+import numpy as np
+
+from kefu.knowledge import tokenize
+
+_NEVER = float("inf")
+
+
+@dataclass(frozen=True)
+class Doc:
+    """A published article as search sees it."""
+
+    article_id: int
+    version: int
+    question: str
+    phrasings: tuple[str, ...]
+    answer_text: str
+    category: str
+    visibility: str
+    valid_from: datetime | None
+    valid_to: datetime | None
+    feedback: int = 0  # thumbs up + resolved − thumbs down
+
+
+@dataclass(frozen=True)
+class Weights:
+    words: float = 1.0
+    bigrams: float = 0.4
+    pinyin: float = 0.3
+    answer: float = 0.25
+    synonym: float = 0.6
+    feedback: float = 0.1
+    confident_at: float = 0.6
+
+
+@dataclass(frozen=True)
+class Hit:
+    article_id: int
+    score: float
+    confidence: float  # share of the query's informative words (or sounds) the article covers
+
+
+@dataclass
+class _Tokens:
+    questions: list[tuple[list[str], list[str], list[str]]]  # per question: words, bigrams, pinyin
+    answer: list[str]
+    vocabulary: frozenset[str] = field(default_factory=frozenset)
+
+
+TokenCache = dict[tuple[int, int, int], _Tokens]
+
+
+def _tokens_of(doc: Doc) -> _Tokens:
+    texts = [doc.question, *doc.phrasings]
+    questions = [(tokenize.words(t), tokenize.char_bigrams(t), tokenize.pinyin_bigrams(t)) for t in texts]
+    answer = tokenize.words(doc.answer_text)
+    vocabulary = frozenset(w for q in questions for w in (*q[0], *q[2])) | frozenset(answer)
+    return _Tokens(questions, answer, vocabulary)
+
+
+def _bm25(corpus: list[list[str]]) -> bm25s.BM25:
+    retriever = bm25s.BM25()
+    retriever.index(corpus, show_progress=False)
+    return retriever
+
+
+def _scores(retriever: bm25s.BM25, tokens: Sequence[str], size: int) -> np.ndarray:
+    ids = sorted(set(retriever.get_tokens_ids(list(tokens))))
+    if not ids:
+        return np.zeros(size, dtype=np.float32)
+    return retriever.get_scores(ids)
+
+
+def _timestamp(at: datetime | None, default: float) -> float:
+    return at.timestamp() if at is not None else default
+
+
+class Index:
+    """Built once per published-content change; searched by many requests."""
+
+    def __init__(self, docs: Sequence[Doc], *, weights: Weights | None = None,
+                 cache: TokenCache | None = None) -> None:
+        self.weights = weights or Weights()
+        self.docs = list(docs)
+        self.by_id = {d.article_id: i for i, d in enumerate(self.docs)}
+        cache = cache if cache is not None else {}
+        tokens = []
+        for doc in self.docs:
+            key = (doc.article_id, doc.version, hash((doc.question, doc.phrasings, doc.answer_text)))
+            if key not in cache:
+                cache[key] = _tokens_of(doc)
+            tokens.append(cache[key])
+        self.tokens = tokens
+        rows_words, rows_bigrams, rows_pinyin, starts = [], [], [], []
+        for t in tokens:
+            starts.append(len(rows_words))
+            for w, b, p in t.questions:
+                rows_words.append(w)
+                rows_bigrams.append(b)
+                rows_pinyin.append(p)
+        self.starts = np.asarray(starts, dtype=np.int64)
+        self.rows = len(rows_words)
+        self.empty = not self.docs
+        if self.empty:
+            return
+        self.words = _bm25(rows_words)
+        self.bigrams = _bm25(rows_bigrams)
+        self.pinyin = _bm25(rows_pinyin)
+        self.answers = _bm25([t.answer for t in tokens])
+        self.public = np.asarray([d.visibility == "public" for d in self.docs])
+        self.valid_from = np.asarray([_timestamp(d.valid_from, -_NEVER) for d in self.docs])
+        self.valid_to = np.asarray([_timestamp(d.valid_to, _NEVER) for d in self.docs])
+        w = self.weights.feedback
+        self.prior = np.asarray([1.0 + w * math.tanh(d.feedback / 10.0) for d in self.docs])
+        df: dict[str, int] = {}
+        for t in tokens:
+            for token in t.vocabulary:
+                df[token] = df.get(token, 0) + 1
+        self.df = df
+
+    def available(self, *, audience: str, now: datetime) -> np.ndarray:
+        """Which articles this audience may read at `now` (agents also see agent-only ones)."""
+        at = now.timestamp()
+        mask = (self.valid_from <= at) & (at < self.valid_to)
+        return mask if audience == "agent" else mask & self.public
+
+    def search(self, query: str, *, audience: str, now: datetime, limit: int = 5) -> list[Hit]:
+        if self.empty or limit <= 0:
+            return []
+        w = self.weights
+        words = tokenize.words(query)
+        synonyms = tokenize.expand(words)
+        n = self.rows
+        rows = (
+            w.words * (_scores(self.words, words, n) + w.synonym * _scores(self.words, synonyms, n))
+            + w.bigrams * _scores(self.bigrams, tokenize.char_bigrams(query), n)
+            + w.pinyin * _scores(self.pinyin, tokenize.pinyin_bigrams(query), n)
+        )
+        best_question = np.maximum.reduceat(rows, self.starts)
+        m = len(self.docs)
+        answer = _scores(self.answers, words, m) + w.synonym * _scores(self.answers, synonyms, m)
+        scores = (best_question + w.answer * answer) * self.prior
+        scores = np.where(self.available(audience=audience, now=now), scores, 0.0)
+        return self._top(scores, limit, lambda i: self._confidence(query, words, i))
+
+    def _top(self, scores: np.ndarray, limit: int, confidence: Callable[[int], float]) -> list[Hit]:
+        k = min(limit, len(scores))
+        candidates = np.argpartition(-scores, k - 1)[:k]
+        # Ties broken by article id so every process and database returns the same order.
+        order = sorted(candidates, key=lambda i: (-float(scores[i]), self.docs[i].article_id))
+        hits = []
+        for rank, i in enumerate(order):
+            if scores[i] <= 0:
+                break
+            hits.append(Hit(self.docs[i].article_id, round(float(scores[i]), 6),
+                            round(confidence(i), 3) if rank == 0 else 0.0))
+        return hits
+
+    def _idf(self, token: str) -> float:
+        return math.log(1.0 + len(self.docs) / (1 + self.df.get(token, 0)))
+
+    def _confidence(self, query: str, words: list[str], i: int) -> float:
+        """Share of the query's information (idf-weighted) the article covers, by words or by sound."""
+        vocabulary = self.tokens[i].vocabulary
+        table = tokenize.synonym_map()
+        best = 0.0
+        for tokens in (list(dict.fromkeys(words)), list(dict.fromkeys(tokenize.pinyin_bigrams(query)))):
+            total = sum(self._idf(t) for t in tokens)
+            if not total:
+                continue
+            covered = sum(
+                self._idf(t) for t in tokens
+                if t in vocabulary or any(s in vocabulary for s in table.get(t, ()))
+            )
+            best = max(best, covered / total)
+        return best
+
+
+class PlainIndex:
+    """The baseline: bm25s over jieba words of question + phrasings + answer, one document
+    per article, no synonyms, no typo channels, no field weights."""
+
+    def __init__(self, docs: Sequence[Doc]) -> None:
+        self.docs = list(docs)
+        self.empty = not self.docs
+        if self.empty:
+            return
+        corpus = [tokenize.words(" ".join([d.question, *d.phrasings, d.answer_text])) for d in self.docs]
+        self.bm25 = _bm25(corpus)
+
+    def search(self, query: str, *, limit: int = 5) -> list[Hit]:
+        if self.empty:
+            return []
+        scores = _scores(self.bm25, tokenize.words(query), len(self.docs))
+        k = min(limit, len(scores))
+        order = sorted(np.argpartition(-scores, k - 1)[:k], key=lambda i: (-float(scores[i]), self.docs[i].article_id))
+        return [Hit(self.docs[i].article_id, float(scores[i]), 0.0) for i in order if scores[i] > 0]

@@ -1,0 +1,93 @@
+"""Import and export use cases: all or nothing, every bad row reported by its number."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+from kefu.knowledge import formats, lifecycle, repository, service
+from kefu.knowledge.errors import ImportFailed
+from kefu.knowledge.models import Article, ArticleVersion
+from kefu.knowledge.schemas import ArticleIn
+from kefu.knowledge.text import question_key
+
+
+def _problems(error: ValidationError) -> list[str]:
+    return [f"{'.'.join(str(p) for p in e['loc']) or 'row'}: {e['msg']}" for e in error.errors()]
+
+
+def validate_rows(session: Session, rows: list[formats.Row]) -> list[ArticleIn]:
+    """Every row checked before anything is written; ImportFailed lists them all."""
+    errors: list[dict[str, Any]] = []
+    valid: list[ArticleIn] = []
+    seen: dict[str, int] = {}
+    keys: list[str] = []
+    for number, raw in rows:
+        try:
+            article = ArticleIn.model_validate(raw)
+        except ValidationError as exc:
+            errors.append({"row": number, "question": str(raw.get("question", ""))[:60], "errors": _problems(exc)})
+            continue
+        key = question_key(article.question)
+        if not key:
+            errors.append({"row": number, "question": article.question, "errors": ["question: no words"]})
+        elif key in seen:
+            errors.append({"row": number, "question": article.question,
+                           "errors": [f"question: same standard question as row {seen[key]}"]})
+        else:
+            seen[key] = number
+            keys.append(key)
+            valid.append(article)
+    existing = repository.existing_keys(session, keys)
+    for number, raw in rows:
+        key = question_key(str(raw.get("question", "")))
+        if key in existing and seen.get(key) == number:
+            errors.append({"row": number, "question": raw.get("question"),
+                           "errors": [f"question: already in the knowledge base (article {existing[key]})"]})
+    if errors:
+        raise ImportFailed(sorted(errors, key=lambda e: e["row"]))
+    return valid
+
+
+def import_articles(
+    session: Session, rows: list[formats.Row], *, actor: str, now: datetime, publish: bool = True
+) -> int:
+    """Creates every row as an article — published at once (an operator's bulk load) unless
+    `publish` is False, when they wait as drafts for review. Nothing is written if a row is bad."""
+    articles = validate_rows(session, rows)
+    created: list[Article] = []
+    for data in articles:
+        article = Article(
+            question_key=question_key(data.question), status=lifecycle.PUBLISHED if publish else lifecycle.DRAFT,
+            review_note="", created_by=actor, created_at=now, updated_by=actor, updated_at=now,
+            usage_count=0, thumbs_up=0, thumbs_down=0, resolved_count=0,
+            published_version=1 if publish else None,
+            **data.model_dump(include=set(service.CONTENT_FIELDS)),
+        )
+        created.append(article)
+    session.add_all(created)
+    session.flush()
+    if publish:
+        session.add_all(
+            ArticleVersion(
+                article_id=a.id, version_no=1, author=actor, published_by=actor, published_at=now, note="导入 import",
+                **{f: getattr(a, f) for f in service.CONTENT_FIELDS if f != "owner_contact"},
+            )
+            for a in created
+        )
+        session.flush()
+        repository.bump_index(session, now=now)
+    return len(created)
+
+
+def export_articles(session: Session, kind: str) -> str:
+    """Every article's working copy (archived ones left out) in `kind` (json, csv, md)."""
+    items = [
+        {f: getattr(a, f) for f in service.CONTENT_FIELDS}
+        for a in repository.all_articles(session)
+        if a.status != lifecycle.ARCHIVED
+    ]
+    return formats.dump(items, kind)
