@@ -77,6 +77,11 @@ def list_users(session: Session) -> list[User]:
     return repository.users(session)
 
 
+def users_with_role(session: Session, role: str) -> list[User]:
+    """Active users holding `role` (who receives a notification meant for a role)."""
+    return repository.users_with_role(session, role)
+
+
 def staff_principal(user: User, *, session_id: int | None = None, csrf_token: str | None = None) -> Principal:
     return Principal(
         kind="staff",
