@@ -34,8 +34,12 @@ def event_handlers() -> HandlerMap:
 
 def periodic_jobs(*, sender: object) -> list[PeriodicJob]:
     from kefu.core import outbound
+    from kefu.knowledge import tasks as knowledge_tasks
 
     def deliver_messages(session: Session, now: datetime) -> int:
         return outbound.deliver_queued(session, sender, now=lambda: now)  # type: ignore[arg-type]
 
-    return [PeriodicJob("outbound_messages", 2.0, deliver_messages)]
+    return [
+        PeriodicJob("outbound_messages", 2.0, deliver_messages),
+        PeriodicJob("kb_expiry_reminders", 3600.0, knowledge_tasks.remind_expiring),
+    ]

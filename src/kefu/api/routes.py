@@ -6,6 +6,6 @@ from fastapi import APIRouter
 
 
 def routers() -> list[APIRouter]:
-    from kefu.api import auth, health
+    from kefu.api import auth, health, knowledge
 
-    return [health.router, auth.router]
+    return [health.router, auth.router, knowledge.router]

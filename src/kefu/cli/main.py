@@ -7,7 +7,7 @@ import logging
 import typer
 from rich.console import Console
 
-from kefu.cli import accounts, database
+from kefu.cli import accounts, database, kb
 
 app = typer.Typer(help="kefu 客服 — customer-service operations platform", no_args_is_help=True)
 console = Console()
@@ -19,6 +19,7 @@ app.command("serve", help="Serve web UI + API on http://127.0.0.1:8000 with the 
 app.command("worker", help="Run a background worker process (for PostgreSQL deployments).")(database.worker)
 app.add_typer(accounts.user_app, name="user")
 app.add_typer(accounts.token_app, name="token")
+app.add_typer(kb.app, name="kb")
 
 
 @app.callback()
