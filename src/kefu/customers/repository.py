@@ -1,0 +1,223 @@
+"""Every query on the customer tables. Relationships are lazy="raise": what a use case
+needs is loaded here, explicitly, in a fixed small number of queries."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Row, select
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from kefu.customers.models import (
+    Account,
+    AccountAdjustment,
+    Bill,
+    BillLine,
+    Payment,
+    Product,
+    ServiceProvider,
+    Subscriber,
+    Subscription,
+    UsageMonth,
+)
+
+# IN lists are chunked so a 100,000-row import never builds one giant statement.
+CHUNK = 500
+
+
+def add(session: Session, *objects: Any) -> None:
+    session.add_all(objects)
+    session.flush()
+
+
+def subscriber(session: Session, subscriber_id: int) -> Subscriber | None:
+    return session.scalar(
+        select(Subscriber).options(joinedload(Subscriber.account)).where(Subscriber.id == subscriber_id)
+    )
+
+
+def subscriber_by_number(session: Session, number: str) -> Subscriber | None:
+    return session.scalar(
+        select(Subscriber).options(joinedload(Subscriber.account)).where(Subscriber.number == number)
+    )
+
+
+def _prefix_range(column: Any, prefix: str) -> Any:
+    """`column LIKE 'prefix%'` as a range, which uses a plain b-tree index on every dialect
+    and collation (LIKE does not on PostgreSQL without text_pattern_ops)."""
+    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    return (column >= prefix) & (column < upper)
+
+
+def subscribers_by_number_prefix(session: Session, prefix: str, *, limit: int) -> list[Subscriber]:
+    return list(
+        session.scalars(
+            select(Subscriber)
+            .options(joinedload(Subscriber.account))
+            .where(_prefix_range(Subscriber.number, prefix))
+            .order_by(Subscriber.number)
+            .limit(limit)
+        )
+    )
+
+
+def subscribers_by_number_suffix(session: Session, suffix: str, *, limit: int) -> list[Subscriber]:
+    return list(
+        session.scalars(
+            select(Subscriber)
+            .options(joinedload(Subscriber.account))
+            .where(_prefix_range(Subscriber.number_reversed, suffix[::-1]))
+            .order_by(Subscriber.number_reversed)
+            .limit(limit)
+        )
+    )
+
+
+def subscribers_by_name_prefix(session: Session, name: str, *, limit: int) -> list[Subscriber]:
+    return list(
+        session.scalars(
+            select(Subscriber)
+            .options(joinedload(Subscriber.account))
+            .where(_prefix_range(Subscriber.name, name))
+            .order_by(Subscriber.name, Subscriber.id)
+            .limit(limit)
+        )
+    )
+
+
+def subscribers_by_account_no(session: Session, account_no: str, *, limit: int) -> list[Subscriber]:
+    return list(
+        session.scalars(
+            select(Subscriber)
+            .join(Account, Subscriber.account_id == Account.id)
+            .options(joinedload(Subscriber.account))
+            .where(Account.account_no == account_no)
+            .order_by(Subscriber.id)
+            .limit(limit)
+        )
+    )
+
+
+def subscriptions(session: Session, subscriber_id: int) -> list[Row[tuple[Subscription, Product, str | None]]]:
+    """Every subscription, current and past, with its product and the SP's name."""
+    return list(
+        session.execute(
+            select(Subscription, Product, ServiceProvider.name)
+            .join(Product, Subscription.product_id == Product.id)
+            .outerjoin(ServiceProvider, Product.sp_id == ServiceProvider.id)
+            .where(Subscription.subscriber_id == subscriber_id)
+            .order_by(Subscription.start_date.desc(), Subscription.id.desc())
+        )
+    )
+
+
+def usage_since(session: Session, subscriber_id: int, since: date) -> list[UsageMonth]:
+    return list(
+        session.scalars(
+            select(UsageMonth)
+            .where(UsageMonth.subscriber_id == subscriber_id, UsageMonth.month >= since)
+            .order_by(UsageMonth.month.desc())
+        )
+    )
+
+
+def recent_bills(session: Session, subscriber_id: int, *, limit: int) -> list[Bill]:
+    return list(
+        session.scalars(
+            select(Bill)
+            .options(selectinload(Bill.lines))
+            .where(Bill.subscriber_id == subscriber_id)
+            .order_by(Bill.month.desc())
+            .limit(limit)
+        )
+    )
+
+
+def recent_payments(session: Session, account_id: int, *, limit: int) -> list[Payment]:
+    return list(
+        session.scalars(
+            select(Payment)
+            .where(Payment.account_id == account_id)
+            .order_by(Payment.paid_at.desc(), Payment.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def bill_lines_with_product(
+    session: Session, subscriber_id: int, *, item: str, product_code: str | None = None
+) -> list[Row[tuple[int, date, int, int]]]:
+    """(bill id, month, line amount, catalogue fee) for the subscriber's lines of `item`."""
+    query = (
+        select(Bill.id, Bill.month, BillLine.amount_fen, Product.monthly_fee_fen)
+        .join(BillLine, BillLine.bill_id == Bill.id)
+        .join(Product, BillLine.product_id == Product.id)
+        .where(Bill.subscriber_id == subscriber_id, BillLine.item == item)
+        .order_by(Bill.month, BillLine.id)
+    )
+    if product_code is not None:
+        query = query.where(Product.code == product_code)
+    return list(session.execute(query))
+
+
+def product_by_code(session: Session, code: str) -> Product | None:
+    return session.scalar(select(Product).where(Product.code == code))
+
+
+def products(session: Session, *, kind: str | None = None, active_only: bool = True) -> list[tuple[Product, str | None]]:
+    query = (
+        select(Product, ServiceProvider.name)
+        .outerjoin(ServiceProvider, Product.sp_id == ServiceProvider.id)
+        .order_by(Product.kind, Product.monthly_fee_fen, Product.code)
+    )
+    if kind is not None:
+        query = query.where(Product.kind == kind)
+    if active_only:
+        query = query.where(Product.active.is_(True))
+    return [(row[0], row[1]) for row in session.execute(query)]
+
+
+def products_by_code(session: Session) -> dict[str, Product]:
+    return {p.code: p for p in session.scalars(select(Product))}
+
+
+def service_provider_by_code(session: Session, code: str) -> ServiceProvider | None:
+    return session.scalar(select(ServiceProvider).where(ServiceProvider.code == code))
+
+
+def service_providers_by_code(session: Session) -> dict[str, ServiceProvider]:
+    return {sp.code: sp for sp in session.scalars(select(ServiceProvider))}
+
+
+def sp_name(session: Session, sp_id: int | None) -> str | None:
+    if sp_id is None:
+        return None
+    return session.scalar(select(ServiceProvider.name).where(ServiceProvider.id == sp_id))
+
+
+def adjustments(session: Session, subscriber_id: int, *, reference: str | None = None) -> list[AccountAdjustment]:
+    query = select(AccountAdjustment).where(AccountAdjustment.subscriber_id == subscriber_id)
+    if reference is not None:
+        query = query.where(AccountAdjustment.reference == reference)
+    return list(session.scalars(query.order_by(AccountAdjustment.id)))
+
+
+def _chunks(values: list[str]) -> Iterable[list[str]]:
+    for start in range(0, len(values), CHUNK):
+        yield values[start : start + CHUNK]
+
+
+def existing_numbers(session: Session, numbers: Iterable[str]) -> set[str]:
+    found: set[str] = set()
+    for chunk in _chunks(sorted(set(numbers))):
+        found.update(session.scalars(select(Subscriber.number).where(Subscriber.number.in_(chunk))))
+    return found
+
+
+def existing_account_nos(session: Session, account_nos: Iterable[str]) -> set[str]:
+    found: set[str] = set()
+    for chunk in _chunks(sorted(set(account_nos))):
+        found.update(session.scalars(select(Account.account_no).where(Account.account_no.in_(chunk))))
+    return found
