@@ -8,6 +8,7 @@ import typer
 from rich.console import Console
 
 from kefu.cli import accounts, database, kb
+from kefu.cli import simulate as simulate_cli
 
 app = typer.Typer(help="kefu 客服 — customer-service operations platform", no_args_is_help=True)
 console = Console()
@@ -17,6 +18,9 @@ app.command("serve", help="Serve web UI + API on http://127.0.0.1:8000 with the 
     database.serve
 )
 app.command("worker", help="Run a background worker process (for PostgreSQL deployments).")(database.worker)
+app.command("simulate", help="Simulate the centre with the real routing engine; compare with Erlang C.")(
+    simulate_cli.simulate
+)
 app.add_typer(accounts.user_app, name="user")
 app.add_typer(accounts.token_app, name="token")
 app.add_typer(kb.app, name="kb")
