@@ -6,6 +6,6 @@ from fastapi import APIRouter
 
 
 def routers() -> list[APIRouter]:
-    from kefu.api import auth, health, knowledge
+    from kefu.api import auth, customers, health, knowledge
 
-    return [health.router, auth.router, knowledge.router]
+    return [health.router, auth.router, knowledge.router, customers.router]
