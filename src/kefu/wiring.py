@@ -29,7 +29,28 @@ class PeriodicJob:
 
 def event_handlers() -> HandlerMap:
     handlers: HandlerMap = {}
+    _sla_handlers(handlers)
     return handlers
+
+
+def _sla_handlers(handlers: HandlerMap) -> None:
+    from kefu.sla import handlers as sla
+    from kefu.tickets import events as t
+
+    for event, handler in (
+        (t.TicketOpened, sla.on_ticket_opened),
+        (t.TicketResponded, sla.on_ticket_responded),
+        (t.TicketFeedbackGiven, sla.on_ticket_feedback_given),
+        (t.TicketWaitingOnCustomer, sla.on_ticket_waiting_on_customer),
+        (t.TicketCustomerReplied, sla.on_ticket_customer_replied),
+        (t.TicketResolved, sla.on_ticket_resolved),
+        (t.TicketReturnVisited, sla.on_ticket_return_visited),
+        (t.TicketReopened, sla.on_ticket_reopened),
+        (t.TicketClosed, sla.on_ticket_closed),
+        (t.TicketCancelled, sla.on_ticket_cancelled),
+        (t.TicketDeleted, sla.on_ticket_deleted),
+    ):
+        handlers.setdefault(event, []).append(handler)  # type: ignore[arg-type]
 
 
 def periodic_jobs(*, sender: object) -> list[PeriodicJob]:

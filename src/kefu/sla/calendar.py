@@ -1,0 +1,276 @@
+"""Business calendars: when a service group is open, and business-time arithmetic.
+
+Pure: no session, no clock. China's public holidays and adjusted working days (调休)
+come from the `chinese-calendar` package, never from a hand-typed list. Days are
+turned into UTC open intervals once and cached per date, so `due_at` is a short loop.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import chinese_calendar
+
+from kefu.sla.errors import BadCalendar, HolidayDataMissing
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+WEEKDAY_ZH = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_US = timedelta(microseconds=1)
+ZERO = timedelta(0)
+# A calendar that is open at least once a year answers within this many days.
+_MAX_SEARCH_DAYS = 800
+_SPAN = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
+
+# The years the installed chinese-calendar knows; outside them a holiday-aware calendar refuses.
+HOLIDAY_YEARS = (min(chinese_calendar.holidays).year, max(chinese_calendar.holidays).year)
+
+Span = tuple[int, int]  # minutes since local midnight, [open, close), close may be 1440
+
+
+def parse_span(text: str, *, where: str) -> Span:
+    """'09:00-22:00' → (540, 1320); '00:00-24:00' is the whole day."""
+    match = _SPAN.match(text)
+    if not match:
+        raise BadCalendar(
+            f"{where} 的营业时间 “{text}” 格式不对，请写成 09:00-22:00",
+            f"Service hours '{text}' on {where} are malformed; write them like 09:00-22:00",
+        )
+    h1, m1, h2, m2 = (int(g) for g in match.groups())
+    if m1 > 59 or m2 > 59 or h1 > 23 or h2 > 24 or (h2 == 24 and m2 != 0):
+        raise BadCalendar(
+            f"{where} 的营业时间 “{text}” 不是有效时刻", f"Service hours '{text}' on {where} are not valid times"
+        )
+    start, end = h1 * 60 + m1, h2 * 60 + m2
+    if end <= start:
+        raise BadCalendar(
+            f"{where} 的营业时间 “{text}” 为空：结束时间须晚于开始时间",
+            f"Service hours '{text}' on {where} are empty: the end must be after the start",
+        )
+    return start, end
+
+
+def _check_no_overlap(spans: Sequence[Span], *, where: str) -> tuple[Span, ...]:
+    ordered = tuple(sorted(spans))
+    for (_, end), (start, _) in zip(ordered, ordered[1:], strict=False):
+        if start < end:
+            raise BadCalendar(
+                f"{where} 的营业时间段相互重叠，请合并或调整",
+                f"Service hours on {where} overlap; merge or adjust them",
+            )
+    return ordered
+
+
+@dataclass(frozen=True)
+class CalendarSpec:
+    """What an administrator edits. `weekly[i]` are the spans of weekday i (0 = Monday)."""
+
+    code: str
+    weekly: tuple[tuple[Span, ...], ...]
+    timezone: str = "Asia/Shanghai"
+    observe_holidays: bool = True
+    closures: frozenset[date] = frozenset()
+    always_open: bool = False
+
+    @staticmethod
+    def from_dict(code: str, data: Mapping[str, Any]) -> CalendarSpec:
+        """Validates a stored/submitted calendar: {"always_open": bool, "timezone": str,
+        "observe_holidays": bool, "hours": {"mon": ["09:00-22:00"], …}, "closures": ["2026-12-31"]}."""
+        tz = str(data.get("timezone") or "Asia/Shanghai")
+        try:
+            ZoneInfo(tz)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise BadCalendar(f"未知时区 {tz}", f"Unknown time zone {tz}") from None
+        closures = frozenset(_parse_date(d) for d in data.get("closures") or ())
+        if data.get("always_open"):
+            # With closures it is a 00:00-24:00 week that can be closed on given dates.
+            whole_week = tuple(((0, 1440),) for _ in WEEKDAYS)
+            return CalendarSpec(code, whole_week, tz, observe_holidays=False, closures=closures,
+                                always_open=not closures)
+        hours = data.get("hours") or {}
+        unknown = set(hours) - set(WEEKDAYS)
+        if unknown:
+            raise BadCalendar(
+                f"营业时间中有未知的星期：{', '.join(sorted(unknown))}（请用 mon…sun）",
+                f"Unknown weekdays in service hours: {', '.join(sorted(unknown))} (use mon…sun)",
+            )
+        weekly = []
+        for i, day in enumerate(WEEKDAYS):
+            spans = [parse_span(s, where=WEEKDAY_ZH[i]) for s in hours.get(day) or ()]
+            weekly.append(_check_no_overlap(spans, where=WEEKDAY_ZH[i]))
+        if not any(weekly):
+            raise BadCalendar(
+                "日历没有任何营业时间，时效永远不会到期；请至少设置一天", "The calendar is never open; set hours on at least one day"
+            )
+        return CalendarSpec(code, tuple(weekly), tz, bool(data.get("observe_holidays", True)), closures)
+
+    def to_dict(self) -> dict[str, Any]:
+        def fmt(m: int) -> str:
+            return f"{m // 60:02d}:{m % 60:02d}"
+
+        data: dict[str, Any] = {"timezone": self.timezone, "closures": sorted(d.isoformat() for d in self.closures)}
+        if self.always_open or (self.weekly == tuple(((0, 1440),) for _ in WEEKDAYS) and not self.observe_holidays):
+            return data | {"always_open": True}
+        data["observe_holidays"] = self.observe_holidays
+        data["hours"] = {
+            day: [f"{fmt(a)}-{fmt(b)}" for a, b in spans] for day, spans in zip(WEEKDAYS, self.weekly, strict=True)
+        }
+        return data
+
+
+def _parse_date(value: Any) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise BadCalendar(f"停业日期 “{value}” 格式不对，请写成 2026-12-31", f"Closure date '{value}' is malformed; write 2026-12-31") from None
+
+
+class BusinessCalendar:
+    """Business-time arithmetic over a CalendarSpec. Immutable apart from its per-date cache."""
+
+    def __init__(self, spec: CalendarSpec) -> None:
+        self.spec = spec
+        self.code = spec.code
+        self.tz = ZoneInfo(spec.timezone)
+        self.always_open = spec.always_open
+        self._days: dict[int, tuple[tuple[int, int], ...]] = {}
+        self._local_day_of_hour: dict[int, int] = {}
+
+    @staticmethod
+    def twenty_four_seven(code: str = "24x7", timezone: str = "Asia/Shanghai") -> BusinessCalendar:
+        return BusinessCalendar(CalendarSpec.from_dict(code, {"always_open": True, "timezone": timezone}))
+
+    @staticmethod
+    def weekly_hours(
+        code: str, hours: Mapping[str, Iterable[str]], *, observe_holidays: bool = True,
+        closures: Iterable[date] = (), timezone: str = "Asia/Shanghai",
+    ) -> BusinessCalendar:
+        data = {"hours": {k: list(v) for k, v in hours.items()}, "observe_holidays": observe_holidays,
+                "closures": list(closures), "timezone": timezone}
+        return BusinessCalendar(CalendarSpec.from_dict(code, data))
+
+    # --- what a day looks like -----------------------------------------------------------
+
+    def spans_on(self, day: date) -> tuple[Span, ...]:
+        """The local opening spans of one date, after holidays, 调休 and closures."""
+        spec = self.spec
+        if day in spec.closures:
+            return ()
+        if spec.always_open:
+            return ((0, 1440),)
+        weekday = day.weekday()
+        if not spec.observe_holidays:
+            return spec.weekly[weekday]
+        if not HOLIDAY_YEARS[0] <= day.year <= HOLIDAY_YEARS[1]:
+            raise HolidayDataMissing(day.year, HOLIDAY_YEARS, calendar=self.code)
+        on_holiday, name = chinese_calendar.get_holiday_detail(day)
+        if on_holiday and name is not None:
+            return ()  # a statutory holiday, including the weekend days inside it
+        if weekday >= 5 and not on_holiday:
+            return spec.weekly[0]  # 调休: an adjusted working day keeps Monday's hours
+        return spec.weekly[weekday]
+
+    def _intervals(self, ordinal: int) -> tuple[tuple[int, int], ...]:
+        """UTC microsecond intervals of a local date (by ordinal), cached."""
+        cached = self._days.get(ordinal)
+        if cached is not None:
+            return cached
+        day = date.fromordinal(ordinal)
+        out = []
+        for start, end in self.spans_on(day):
+            opens = datetime.combine(day, time(), self.tz) + timedelta(minutes=start)
+            closes = datetime.combine(day, time(), self.tz) + timedelta(minutes=end)
+            # Re-localise so a DST jump inside the span is honoured (none in Asia/Shanghai).
+            out.append(((opens.astimezone(UTC) - _EPOCH) // _US, (closes.astimezone(UTC) - _EPOCH) // _US))
+        intervals = tuple(out)
+        self._days[ordinal] = intervals
+        return intervals
+
+    def _local_ordinal(self, t: int, at: datetime) -> int:
+        """The local date (ordinal) of the instant `t` (UTC µs), cached per UTC hour: every
+        real time zone's offset is a multiple of 15 minutes, so a UTC hour never spans two
+        local dates unless the offset has minutes; those zones skip the cache."""
+        hour = t // 3_600_000_000
+        ordinal = self._local_day_of_hour.get(hour)
+        if ordinal is None:
+            local = at.astimezone(self.tz)
+            ordinal = local.toordinal()
+            offset = local.utcoffset()
+            if offset is not None and offset % timedelta(hours=1) == ZERO:
+                self._local_day_of_hour[hour] = ordinal
+        return ordinal
+
+    def is_open(self, at: datetime) -> bool:
+        if self.always_open:
+            return True
+        t = (at - _EPOCH) // _US
+        return any(a <= t < b for a, b in self._intervals(at.astimezone(self.tz).toordinal()))
+
+    # --- arithmetic ------------------------------------------------------------------------
+
+    def add(self, start: datetime, target: timedelta) -> datetime:
+        """The instant when `target` of open time has passed since `start`."""
+        if target < ZERO:
+            raise ValueError("target must not be negative")
+        if self.always_open:
+            return start + target
+        t = (start - _EPOCH) // _US
+        remaining = target // _US
+        ordinal = self._local_ordinal(t, start)
+        intervals = self._intervals
+        for _ in range(_MAX_SEARCH_DAYS):
+            for opens, closes in intervals(ordinal):
+                if closes <= t:
+                    continue
+                begin = opens if opens > t else t
+                available = closes - begin
+                if remaining <= available:
+                    return _EPOCH + timedelta(microseconds=begin + remaining)
+                remaining -= available
+            ordinal += 1
+        raise BadCalendar(
+            f"日历 {self.code} 在 {_MAX_SEARCH_DAYS} 天内都不营业，无法计算到期时间",
+            f"Calendar {self.code} is closed for {_MAX_SEARCH_DAYS} days; no due time can be computed",
+        )
+
+    def elapsed(self, start: datetime, end: datetime) -> timedelta:
+        """Open time between `start` and `end` (zero when end is not after start)."""
+        if end <= start:
+            return ZERO
+        if self.always_open:
+            return end - start
+        t0, t1 = (start - _EPOCH) // _US, (end - _EPOCH) // _US
+        first = self._local_ordinal(t0, start)
+        last = self._local_ordinal(t1, end)
+        total = 0
+        for ordinal in range(first, last + 1):
+            for opens, closes in self._intervals(ordinal):
+                lo, hi = max(opens, t0), min(closes, t1)
+                if hi > lo:
+                    total += hi - lo
+        return timedelta(microseconds=total)
+
+    def remaining(self, now: datetime, due: datetime) -> timedelta:
+        """Business time left until `due`; negative business time once it has passed."""
+        return self.elapsed(now, due) if due >= now else -self.elapsed(due, now)
+
+    def next_open(self, at: datetime) -> datetime:
+        """`at` itself when open, else the next opening instant."""
+        return self.add(at, ZERO)
+
+
+def due_at(start: datetime, target: timedelta, calendar: BusinessCalendar) -> datetime:
+    """When a clock started at `start` with `target` of business time falls due."""
+    return calendar.add(start, target)
+
+
+def elapsed(start: datetime, end: datetime, calendar: BusinessCalendar) -> timedelta:
+    """Business time between two instants."""
+    return calendar.elapsed(start, end)

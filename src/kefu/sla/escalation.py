@@ -1,0 +1,149 @@
+"""Warnings, breaches and escalation steps of clocks that have fallen due.
+
+Each step is done in the caller's transaction together with its notification, the
+ticket's priority raise and the step's row (unique per clock and level), so a crash
+rolls all of it back and a redo cannot happen twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from kefu.core.clock import local
+from kefu.core.outbound import enqueue
+from kefu.identity import service as identity
+from kefu.sla import clocks, repository
+from kefu.sla.calendar import ZERO
+from kefu.sla.models import SlaClock, SlaEscalation
+from kefu.sla.policy import TARGET_ZH, EscalationLevel
+
+log = logging.getLogger(__name__)
+
+TicketEscalator = Callable[..., object]
+
+
+def escalate_ticket(session: Session, ticket_id: int, *, level: int, reason: str, now: datetime) -> None:
+    """Raises the ticket's priority and records the step on its timeline (tickets owns both)."""
+    from kefu.tickets import service as tickets
+    from kefu.tickets.errors import TicketNotFound
+
+    try:
+        tickets.escalate(session, ticket_id, level=level, reason=reason, now=now)
+    except TicketNotFound:
+        # A ticket deleted after its clock fell due: the step is still recorded and notified.
+        log.warning("SLA escalation of ticket %s: the ticket no longer exists", ticket_id)
+
+
+@dataclass
+class ScanContext:
+    """What one scan pass shares: recipients per role, the ticket escalator."""
+
+    escalator: TicketEscalator = escalate_ticket
+    recipients: dict[str, list[tuple[str, str | None]]] = field(default_factory=dict)
+
+    def users(self, session: Session, role: str) -> list[tuple[str, str | None]]:
+        if role not in self.recipients:
+            self.recipients[role] = [
+                (u.username, u.department) for u in identity.users_with_role(session, role)
+            ]
+        return self.recipients[role]
+
+
+def process(session: Session, clock: SlaClock, *, now: datetime, context: ScanContext) -> int:
+    """Does every step of `clock` that is due at `now` (several after a long outage); returns how many."""
+    steps = 0
+    policy = repository.policy_by_id(session, clock.policy_id) if clock.policy_id else None
+    levels = clocks.policy_spec(policy).escalation if policy else ()
+    done = repository.escalation_levels_done(session, clock.id)
+    if clock.state == "running" and clock.warn_at is not None and clock.warn_at <= now:
+        if clock.due_at is not None and now < clock.due_at and 0 not in done:
+            _notify(session, clock, levels[0] if levels else None, level=0, now=now, context=context)
+            steps += 1
+        clock.warned_at, clock.warn_at = now, None
+    if clock.state == "running" and clock.due_at is not None and clock.due_at <= now:
+        _breach(session, clock, levels, now=now)
+        steps += 1
+    while (
+        clock.state == "breached" and clock.stopped_at is None and clock.next_escalation_at is not None
+        and clock.next_escalation_at <= now and clock.escalation_level < len(levels)
+    ):
+        level = levels[clock.escalation_level]
+        if level.level not in done:
+            _notify(session, clock, level, level=level.level, now=now, context=context)
+            reason = f"{TARGET_ZH.get(clock.target, clock.target)}时效超时 / {clock.target} SLA breached"
+            context.escalator(session, clock.ticket_id, level=level.level, reason=reason, now=now)
+            steps += 1
+        clock.escalation_level = level.level
+        clock.next_escalation_at = _escalation_time(session, clock, levels)
+    _next_check(clock)
+    return steps
+
+
+def _breach(session: Session, clock: SlaClock, levels: tuple[EscalationLevel, ...], *, now: datetime) -> None:
+    assert clock.due_at is not None
+    clock.state = "breached"
+    clock.breached_at = clock.due_at
+    clock.warn_at = None
+    clock.next_escalation_at = _escalation_time(session, clock, levels)
+    clocks.store_result(session, clock, business=timedelta(seconds=clock.target_seconds), finished_at=None, now=now)
+
+
+def _escalation_time(session: Session, clock: SlaClock, levels: tuple[EscalationLevel, ...]) -> datetime | None:
+    """When the next level is due: its delay after the breach in the clock's business time,
+    moved into the recipients' service hours."""
+    if clock.escalation_level >= len(levels) or clock.breached_at is None:
+        return None
+    level = levels[clock.escalation_level]
+    raw = clocks._add(session, clock, clock.calendar_code, clock.breached_at, timedelta(minutes=level.delay_minutes))
+    return clocks._add(session, clock, clock.notify_calendar, raw, ZERO)
+
+
+def _next_check(clock: SlaClock) -> None:
+    if clock.stopped_at is not None:
+        clock.next_check_at = None
+    elif clock.state == "running":
+        clock.next_check_at = min(t for t in (clock.warn_at, clock.due_at) if t is not None)
+    elif clock.state == "breached":
+        clock.next_check_at = clock.next_escalation_at
+    else:
+        clock.next_check_at = None
+
+
+LEVEL_ZH = {"team_lead": "班组长", "department_head": "部门负责人", "centre_management": "中心管理层"}
+
+
+def _notify(
+    session: Session, clock: SlaClock, step: EscalationLevel | None, *, level: int, now: datetime,
+    context: ScanContext,
+) -> None:
+    """Records the step and queues one message per recipient of the step's role (the
+    warning goes to the first level's role)."""
+    recipients: list[str] = []
+    if step is not None:
+        users = context.users(session, step.role)
+        if step.same_department:
+            users = [u for u in users if u[1] == clock.department] or users
+        recipients = [username for username, _ in users]
+    name = "warning" if level == 0 else (step.name if step else f"level_{level}")
+    session.add(SlaEscalation(clock_id=clock.id, ticket_id=clock.ticket_id, level=level, name=name, at=now,
+                              recipients=len(recipients)))
+    target = TARGET_ZH.get(clock.target, clock.target)
+    due = local(clock.due_at).strftime("%m-%d %H:%M") if clock.due_at else "-"
+    if level == 0:
+        subject = f"【时效预警】工单 {clock.ticket_id} {target}时限将到"
+        body = (f"工单 {clock.ticket_id} 的{target}时限将于 {due} 到期，请尽快处理。"
+                f" / Ticket {clock.ticket_id}: the {clock.target} target falls due at {due}.")
+    else:
+        who = LEVEL_ZH.get(name, name)
+        subject = f"【时效升级·{who}】工单 {clock.ticket_id} {target}已超时"
+        body = (f"工单 {clock.ticket_id} 的{target}时限已于 {due} 超时，已升级至{who}（第 {level} 级）。"
+                f" / Ticket {clock.ticket_id}: the {clock.target} target was breached at {due}; escalated to"
+                f" level {level} ({name}).")
+    for recipient in recipients:
+        enqueue(session, channel="email", recipient=recipient, subject=subject, body=body, purpose="sla", now=now)
+    session.flush()
