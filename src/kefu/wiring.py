@@ -56,6 +56,7 @@ def _sla_handlers(handlers: HandlerMap) -> None:
 def periodic_jobs(*, sender: object) -> list[PeriodicJob]:
     from kefu.core import outbound
     from kefu.knowledge import tasks as knowledge_tasks
+    from kefu.sla import tasks as sla_tasks
 
     def deliver_messages(session: Session, now: datetime) -> int:
         return outbound.deliver_queued(session, sender, now=lambda: now)  # type: ignore[arg-type]
@@ -63,4 +64,6 @@ def periodic_jobs(*, sender: object) -> list[PeriodicJob]:
     return [
         PeriodicJob("outbound_messages", 2.0, deliver_messages),
         PeriodicJob("kb_expiry_reminders", 3600.0, knowledge_tasks.remind_expiring),
+        # SLA warnings, breaches and escalations: every 10 s keeps a 15-minute target honest.
+        PeriodicJob("sla_scan", sla_tasks.SCAN_EVERY_SECONDS, sla_tasks.scan_due),
     ]
