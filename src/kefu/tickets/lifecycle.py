@@ -90,7 +90,8 @@ ACTIONS: dict[str, frozenset[Status]] = {
          Status.REMEDY_PROPOSED}
     ),
     "consent": frozenset({Status.REMEDY_PROPOSED}),
-    "apply_remedy": frozenset({Status.CUSTOMER_AGREED}),
+    # An agreed remedy may be carried out while the customer still weighs another.
+    "apply_remedy": frozenset({Status.CUSTOMER_AGREED, Status.REMEDY_PROPOSED}),
     "wait_on_customer": WORKING_STATUSES | {Status.RETURN_VISIT},
     "note": frozenset(Status),
     "attach": frozenset(Status),

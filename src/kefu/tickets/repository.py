@@ -1,0 +1,266 @@
+"""Every query on the ticket tables."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session, defer, selectinload
+
+from kefu.tickets.models import (
+    Attachment,
+    IdempotencyKey,
+    Problem,
+    ProblemTicket,
+    Remedy,
+    Ticket,
+    TicketCounter,
+    TicketEvent,
+    TicketFinding,
+    TicketLink,
+    TicketTask,
+)
+
+# Counting more than this many matches costs more than it tells; the list says "10000+".
+COUNT_CAP = 10_000
+
+
+def add(session: Session, *objects: Any) -> None:
+    session.add_all(objects)
+
+
+def next_sequence(session: Session, day: str) -> int:
+    """Increments and returns the day's counter in one statement (row-locked on PostgreSQL)."""
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = (
+        insert(TicketCounter)
+        .values(day=day, value=1)
+        .on_conflict_do_update(index_elements=["day"], set_={"value": TicketCounter.value + 1})
+        .returning(TicketCounter.value)
+    )
+    return int(session.execute(statement).scalar_one())
+
+
+def ticket(session: Session, ticket_id: int) -> Ticket | None:
+    return session.get(Ticket, ticket_id)
+
+
+def ticket_by_number(session: Session, number: str) -> Ticket | None:
+    return session.scalar(select(Ticket).where(Ticket.number == number))
+
+
+def tickets_by_ids(session: Session, ids: Iterable[int]) -> list[Ticket]:
+    ids = list(ids)
+    if not ids:
+        return []
+    return list(session.scalars(select(Ticket).where(Ticket.id.in_(ids)).order_by(Ticket.id)))
+
+
+def events(session: Session, ticket_id: int, *, customer_only: bool = False) -> list[TicketEvent]:
+    query = select(TicketEvent).where(TicketEvent.ticket_id == ticket_id).order_by(TicketEvent.id)
+    if customer_only:
+        query = query.where(TicketEvent.visibility == "customer")
+    return list(session.scalars(query))
+
+
+def tasks(session: Session, ticket_id: int) -> list[TicketTask]:
+    return list(session.scalars(select(TicketTask).where(TicketTask.ticket_id == ticket_id).order_by(TicketTask.id)))
+
+
+def task(session: Session, ticket_id: int, task_id: int) -> TicketTask | None:
+    return session.scalar(select(TicketTask).where(TicketTask.id == task_id, TicketTask.ticket_id == ticket_id))
+
+
+def findings(session: Session, ticket_id: int) -> list[TicketFinding]:
+    return list(
+        session.scalars(select(TicketFinding).where(TicketFinding.ticket_id == ticket_id).order_by(TicketFinding.id))
+    )
+
+
+def remedies(session: Session, ticket_id: int) -> list[Remedy]:
+    return list(session.scalars(select(Remedy).where(Remedy.ticket_id == ticket_id).order_by(Remedy.id)))
+
+
+def remedy(session: Session, ticket_id: int, remedy_id: int) -> Remedy | None:
+    return session.scalar(select(Remedy).where(Remedy.id == remedy_id, Remedy.ticket_id == ticket_id))
+
+
+def links(session: Session, ticket_id: int) -> list[TicketLink]:
+    return list(
+        session.scalars(
+            select(TicketLink)
+            .where(or_(TicketLink.from_ticket_id == ticket_id, TicketLink.to_ticket_id == ticket_id))
+            .order_by(TicketLink.id)
+        )
+    )
+
+
+def link_exists(session: Session, from_id: int, to_id: int, kind: str) -> bool:
+    return (
+        session.scalar(
+            select(TicketLink.id).where(
+                TicketLink.from_ticket_id == from_id, TicketLink.to_ticket_id == to_id, TicketLink.kind == kind
+            )
+        )
+        is not None
+    )
+
+
+def repeat_of(session: Session, ticket_id: int) -> int | None:
+    return session.scalar(
+        select(TicketLink.to_ticket_id)
+        .where(TicketLink.from_ticket_id == ticket_id, TicketLink.kind == "repeat_of")
+        .order_by(TicketLink.id)
+        .limit(1)
+    )
+
+
+def repeated_by(session: Session, ticket_id: int) -> int | None:
+    return session.scalar(
+        select(TicketLink.from_ticket_id)
+        .where(TicketLink.to_ticket_id == ticket_id, TicketLink.kind == "repeat_of")
+        .order_by(TicketLink.id)
+        .limit(1)
+    )
+
+
+def attachments(session: Session, ticket_id: int, *, customer_only: bool = False) -> list[Attachment]:
+    query = (
+        select(Attachment)
+        .options(defer(Attachment.data, raiseload=True))
+        .where(Attachment.ticket_id == ticket_id)
+        .order_by(Attachment.id)
+    )
+    if customer_only:
+        query = query.where(Attachment.visibility == "customer")
+    return list(session.scalars(query))
+
+
+def attachment(session: Session, ticket_id: int, attachment_id: int) -> Attachment | None:
+    return session.scalar(
+        select(Attachment).where(Attachment.id == attachment_id, Attachment.ticket_id == ticket_id)
+    )
+
+
+def attachment_ids(session: Session, ticket_id: int) -> set[int]:
+    return set(session.scalars(select(Attachment.id).where(Attachment.ticket_id == ticket_id)))
+
+
+def earlier_same_problem(
+    session: Session, *, subscriber_id: int, category: str, since: datetime, open_statuses: Iterable[str],
+    exclude_id: int | None = None,
+) -> list[Ticket]:
+    """The subscriber's tickets of this category opened since `since` or still open, newest first."""
+    query = (
+        select(Ticket)
+        .where(
+            Ticket.subscriber_id == subscriber_id,
+            Ticket.category == category,
+            or_(Ticket.created_at >= since, Ticket.status.in_(list(open_statuses))),
+        )
+        .order_by(Ticket.created_at.desc(), Ticket.id.desc())
+    )
+    if exclude_id is not None:
+        query = query.where(Ticket.id != exclude_id)
+    return list(session.scalars(query))
+
+
+def idempotency_key(session: Session, actor: str, key: str) -> IdempotencyKey | None:
+    return session.get(IdempotencyKey, (actor, key))
+
+
+@dataclass(frozen=True)
+class TicketFilter:
+    status: list[str] | None = None
+    type: str | None = None
+    category: str | None = None
+    department: str | None = None
+    priority: str | None = None
+    subscriber_id: int | None = None
+    owner_id: int | None = None
+    created_from: datetime | None = None
+    created_to: datetime | None = None
+    is_repeat: bool | None = None
+    # Tickets with a task for this department (and city): the other side of a hand-over.
+    task_department: str | None = None
+    task_city: str | None = None
+
+
+def _where(query: Any, f: TicketFilter) -> Any:
+    if f.status:
+        query = query.where(Ticket.status == f.status[0] if len(f.status) == 1 else Ticket.status.in_(f.status))
+    for column, value in (
+        (Ticket.type, f.type),
+        (Ticket.category, f.category),
+        (Ticket.department, f.department),
+        (Ticket.priority, f.priority),
+        (Ticket.subscriber_id, f.subscriber_id),
+        (Ticket.owner_id, f.owner_id),
+        (Ticket.is_repeat, f.is_repeat),
+    ):
+        if value is not None:
+            query = query.where(column == value)
+    if f.created_from is not None:
+        query = query.where(Ticket.created_at >= f.created_from)
+    if f.created_to is not None:
+        query = query.where(Ticket.created_at < f.created_to)
+    if f.task_department is not None:
+        tasks_there = select(TicketTask.ticket_id).where(TicketTask.department == f.task_department)
+        if f.task_city is not None:
+            tasks_there = tasks_there.where(TicketTask.city == f.task_city)
+        query = query.where(Ticket.id.in_(tasks_there))
+    return query
+
+
+def list_tickets(session: Session, f: TicketFilter, *, offset: int, limit: int) -> tuple[list[Ticket], int, bool]:
+    """A page newest first, the number of matches (capped at COUNT_CAP) and whether it was capped."""
+    rows = list(
+        session.scalars(
+            _where(select(Ticket), f).order_by(Ticket.created_at.desc(), Ticket.id.desc()).offset(offset).limit(limit)
+        )
+    )
+    if offset == 0 and len(rows) < limit:
+        return rows, len(rows), False
+    capped = _where(select(Ticket.id), f).limit(COUNT_CAP + 1).subquery()
+    total = int(session.scalar(select(func.count()).select_from(capped)) or 0)
+    return rows, min(total, COUNT_CAP), total > COUNT_CAP
+
+
+def problem(session: Session, problem_id: int) -> Problem | None:
+    # populate_existing: tickets linked since the problem was first loaded are included.
+    return session.scalar(
+        select(Problem)
+        .options(selectinload(Problem.tickets))
+        .where(Problem.id == problem_id)
+        .execution_options(populate_existing=True)
+    )
+
+
+def problems(session: Session, *, status: str | None = None, offset: int = 0, limit: int = 50) -> list[Problem]:
+    query = select(Problem).options(selectinload(Problem.tickets)).order_by(Problem.id.desc())
+    if status:
+        query = query.where(Problem.status == status)
+    return list(session.scalars(query.offset(offset).limit(limit)))
+
+
+def problem_ids_for_ticket(session: Session, ticket_id: int) -> list[int]:
+    return list(
+        session.scalars(select(ProblemTicket.problem_id).where(ProblemTicket.ticket_id == ticket_id).order_by(
+            ProblemTicket.problem_id
+        ))
+    )
+
+
+def problem_has_ticket(session: Session, problem_id: int, ticket_id: int) -> bool:
+    return (
+        session.scalar(
+            select(ProblemTicket.id).where(ProblemTicket.problem_id == problem_id, ProblemTicket.ticket_id == ticket_id)
+        )
+        is not None
+    )

@@ -1,0 +1,51 @@
+"""Tickets as the API and pages show them (history, tasks, remedies, links, chain)."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from kefu.tickets import lifecycle, repository
+from kefu.tickets.links import repeat_chain
+from kefu.tickets.models import Ticket
+from kefu.tickets.schemas import (
+    AttachmentView,
+    EventView,
+    FindingView,
+    LinkView,
+    RemedyView,
+    TaskView,
+    TicketDetail,
+    TicketPage,
+    TicketSummary,
+)
+
+
+def summary(ticket: Ticket) -> TicketSummary:
+    return TicketSummary.model_validate(ticket)
+
+
+def detail(session: Session, ticket: Ticket, *, customer_view: bool = False) -> TicketDetail:
+    """Everything about one ticket. The customer's view leaves out internal history,
+    findings and internal attachments."""
+    session.flush()
+    out = TicketDetail.model_validate(ticket)
+    out.allowed_next = sorted(s.value for s in lifecycle.allowed_next(ticket.status))
+    out.history = [EventView.model_validate(e) for e in repository.events(session, ticket.id, customer_only=customer_view)]
+    tasks = repository.tasks(session, ticket.id)
+    out.tasks = [TaskView.model_validate(t) for t in tasks]
+    out.remedies = [RemedyView.model_validate(r) for r in repository.remedies(session, ticket.id)]
+    out.attachments = [
+        AttachmentView.model_validate(a) for a in repository.attachments(session, ticket.id, customer_only=customer_view)
+    ]
+    if not customer_view:
+        out.findings = [FindingView.model_validate(f) for f in repository.findings(session, ticket.id)]
+        out.links = [LinkView.model_validate(link) for link in repository.links(session, ticket.id)]
+        out.repeat_chain = [summary(t) for t in repeat_chain(session, ticket.id)]
+        out.problem_ids = repository.problem_ids_for_ticket(session, ticket.id)
+        departments = {t.department for t in tasks if t.status != "cancelled"}
+        out.needs_coordinator = len(departments) > 1 and ticket.coordinator_id is None and lifecycle.is_open(ticket.status)
+    return out
+
+
+def page(rows: list[Ticket], *, total: int, capped: bool, offset: int, limit: int) -> TicketPage:
+    return TicketPage(items=[summary(t) for t in rows], total=total, total_capped=capped, offset=offset, limit=limit)
