@@ -1,0 +1,238 @@
+"""Intake classification: category, root cause, department, emotion, urgency, keywords,
+confidence, suggestions and the auto-dispatch decision for one text (or many at once).
+
+    from kefu.nlp.intake import classify
+    result = classify("宽带又断网了，第三次报修了！", context={"segment": "vip"})
+
+`classify` uses the active model of `models_dir` (kefu nlp train) or, without one, the
+packaged default model. Every result carries the model version that produced it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from kefu.nlp import dispatch, emotion, keywords, rules, store
+from kefu.nlp import text as textmod
+from kefu.nlp.model import TrainedModel
+from kefu.nlp.taxonomy import BY_CODE, DEFAULT_ROOT_CAUSE, OTHER, department_of
+
+# How far the rules may move the model's distribution when they fire strongly.
+RULES_MAX_SHARE = 0.45
+
+_REJECTIONS = {
+    "empty": ("内容为空，无法分类", "The text is empty"),
+    "no_text": ("没有可识别的文字（仅表情或符号），请人工判断", "No words to classify (emoji or symbols only)"),
+    "binary": ("内容像是乱码或二进制数据，请人工判断", "The text looks like binary junk"),
+}
+
+
+@dataclass(frozen=True)
+class Classification:
+    category: str
+    category_name: str
+    root_cause: str
+    department: str
+    emotion: str
+    emotion_intensity: float
+    urgency: str
+    urgency_score: float
+    evidence: tuple[emotion.Evidence, ...]
+    hint: str
+    hint_en: str
+    keywords: tuple[str, ...]
+    confidence: float
+    suggestions: tuple[dispatch.Suggestion, ...]
+    auto_dispatch: bool  # True: decided by the machine, to be marked as such and reversible
+    model_version: str
+    rules_version: str
+    rejected: str | None = None  # empty | no_text | binary — classified `other` with confidence 0
+    rejection_message: str | None = None
+    truncated: bool = False
+    masked_text: str = ""  # normalised and masked: what analytics may store
+    probabilities: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class Classifier:
+    """A loaded model plus rules; safe to share between threads (read-only)."""
+
+    def __init__(
+        self,
+        trained: TrainedModel,
+        ruleset: rules.RuleSet | None = None,
+        *,
+        auto_threshold: float = dispatch.DEFAULT_THRESHOLD,
+    ) -> None:
+        self.model = trained
+        self.rules = ruleset or rules.packaged_rules()
+        self.auto_threshold = auto_threshold
+
+    @property
+    def version(self) -> str:
+        return self.model.version
+
+    def classify(self, text: str | bytes | None, *, context: Any = None) -> Classification:
+        return self.classify_many([text], contexts=[context])[0]
+
+    def classify_many(
+        self, texts: Sequence[str | bytes | None], *, contexts: Sequence[Any] | None = None
+    ) -> list[Classification]:
+        """Classifies a batch in one pass through the model (much faster than one by one)."""
+        prepared = [textmod.prepare(t) for t in texts]
+        lowered = [p.text.lower() for p in prepared]
+        tokens = [textmod.segment(t) if p.problem is None else [] for t, p in zip(lowered, prepared, strict=True)]
+        live = [i for i, p in enumerate(prepared) if p.problem is None]
+        cat_p = rc_p = em_p = None
+        if live:
+            x = self.model.featurizer.transform([lowered[i] for i in live], [tokens[i] for i in live])
+            cat_p = self.model.category.proba(x)
+            rc_p = self.model.root_cause.proba(x) if self.model.root_cause else None
+            em_p = self.model.emotion.proba(x) if self.model.emotion else None
+        row_of = {i: n for n, i in enumerate(live)}
+        results = []
+        for i, prep in enumerate(prepared):
+            ctx = emotion.IntakeContext.of(contexts[i] if contexts else None)
+            if prep.problem is not None:
+                results.append(self._rejected(prep, ctx))
+                continue
+            n = row_of[i]
+            results.append(
+                self._one(
+                    prep,
+                    lowered[i],
+                    tokens[i],
+                    ctx,
+                    dict(zip(self.model.category.labels, cat_p[n].tolist(), strict=True)),
+                    dict(zip(self.model.root_cause.labels, rc_p[n].tolist(), strict=True)) if rc_p is not None else {},
+                    dict(zip(self.model.emotion.labels, em_p[n].tolist(), strict=True)) if em_p is not None else None,
+                )
+            )
+        return results
+
+    def _one(
+        self,
+        prep: textmod.Prepared,
+        lowered: str,
+        tokens: list[str],
+        ctx: emotion.IntakeContext,
+        model_p: dict[str, float],
+        rc_model: dict[str, float],
+        em_model: dict[str, float] | None,
+    ) -> Classification:
+        hits = self.rules.match(lowered)
+        rule_dist, total = rules.distribution(hits)
+        share = RULES_MAX_SHARE * rules.strength(total)
+        probs = {c: (1 - share) * p + share * rule_dist.get(c, 0.0) for c, p in model_p.items()}
+        category = max(probs, key=lambda c: probs[c])
+        confidence = probs[category]
+
+        deciding = [h for h in hits if h.category == category]
+        rule = self.rules.by_id(max(deciding, key=lambda h: h.score).rule_id) if deciding else None
+        rc = dict(rc_model)
+        if rule is not None and rule.root_cause:
+            rc[rule.root_cause] = rc.get(rule.root_cause, 0.0) + 0.3
+        root_cause = max(rc, key=lambda k: rc[k]) if rc else DEFAULT_ROOT_CAUSE
+        department = (rule.department if rule and rule.department else None) or department_of(category)
+
+        mood = emotion.assess(lowered, model_proba=em_model, context=ctx)
+        evidence = list(mood.evidence)
+        evidence.extend(
+            emotion.Evidence("rule", f"规则 {h.rule_id} → {BY_CODE[h.category].name_zh}", h.words) for h in hits
+        )
+        decision = dispatch.decide(
+            probs,
+            threshold=self.auto_threshold,
+            departments={category: department},
+        )
+        return Classification(
+            category=category,
+            category_name=BY_CODE[category].name_zh,
+            root_cause=root_cause,
+            department=department,
+            emotion=mood.emotion,
+            emotion_intensity=mood.intensity,
+            urgency=mood.urgency,
+            urgency_score=mood.urgency_score,
+            evidence=tuple(evidence),
+            hint=mood.hint,
+            hint_en=mood.hint_en,
+            keywords=tuple(keywords.keywords(tokens, self.model.idf)),
+            confidence=round(float(confidence), 3),
+            suggestions=decision.suggestions,
+            auto_dispatch=decision.auto_dispatch,
+            model_version=self.model.version,
+            rules_version=self.rules.version,
+            truncated=prep.truncated,
+            masked_text=prep.text,
+            probabilities={c: round(float(p), 4) for c, p in probs.items()},
+        )
+
+    def _rejected(self, prep: textmod.Prepared, ctx: emotion.IntakeContext) -> Classification:
+        zh, en = _REJECTIONS[prep.problem or "empty"]
+        mood = emotion.assess("", context=ctx)
+        return Classification(
+            category=OTHER,
+            category_name=BY_CODE[OTHER].name_zh,
+            root_cause=DEFAULT_ROOT_CAUSE,
+            department=department_of(OTHER),
+            emotion=mood.emotion,
+            emotion_intensity=mood.intensity,
+            urgency=mood.urgency,
+            urgency_score=mood.urgency_score,
+            evidence=mood.evidence,
+            hint=zh,
+            hint_en=en,
+            keywords=(),
+            confidence=0.0,
+            suggestions=(dispatch.Suggestion(OTHER, department_of(OTHER), 0.0),),
+            auto_dispatch=False,
+            model_version=self.model.version,
+            rules_version=self.rules.version,
+            rejected=prep.problem,
+            rejection_message=zh,
+            truncated=prep.truncated,
+            masked_text=prep.text,
+        )
+
+
+_classifiers: dict[tuple[str, str | None, float], Classifier] = {}
+
+
+def get_classifier(
+    models_dir: Path | str | None = None, *, auto_threshold: float = dispatch.DEFAULT_THRESHOLD
+) -> Classifier:
+    """The classifier for an instance: its active model and its rules file
+    (<instance>/models/nlp and <instance>/nlp_rules.json), else the packaged ones.
+    Cached per model version, so a newly activated version is picked up."""
+    root = Path(models_dir) if models_dir is not None else None
+    trained = store.current_model(root)
+    rules_path = root.parent.parent / "nlp_rules.json" if root is not None else None
+    ruleset = rules.load_rules(rules_path)
+    key = (trained.version, ruleset.version, auto_threshold)
+    if key not in _classifiers:
+        _classifiers[key] = Classifier(trained, ruleset, auto_threshold=auto_threshold)
+    return _classifiers[key]
+
+
+def classify(
+    text: str | bytes | None,
+    *,
+    context: emotion.IntakeContext | dict | None = None,
+    models_dir: Path | str | None = None,
+    auto_threshold: float = dispatch.DEFAULT_THRESHOLD,
+) -> Classification:
+    """Classifies one customer text. Never raises on bad text: empty, emoji-only or junk
+    input comes back as `other` with confidence 0 and `rejected` set."""
+    return get_classifier(models_dir, auto_threshold=auto_threshold).classify(text, context=context)
+
+
+def top_probability(values: np.ndarray) -> float:
+    return float(values.max()) if values.size else 0.0
