@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from kefu.core.clock import local
+from kefu.core.errors import Conflict, NotFound
 from kefu.core.outbound import enqueue
 from kefu.identity import service as identity
 from kefu.sla import clocks, repository
@@ -30,13 +31,14 @@ TicketEscalator = Callable[..., object]
 def escalate_ticket(session: Session, ticket_id: int, *, level: int, reason: str, now: datetime) -> None:
     """Raises the ticket's priority and records the step on its timeline (tickets owns both)."""
     from kefu.tickets import service as tickets
-    from kefu.tickets.errors import TicketNotFound
 
     try:
-        tickets.escalate(session, ticket_id, level=level, reason=reason, now=now)
-    except TicketNotFound:
-        # A ticket deleted after its clock fell due: the step is still recorded and notified.
-        log.warning("SLA escalation of ticket %s: the ticket no longer exists", ticket_id)
+        with session.begin_nested():
+            tickets.escalate(session, ticket_id, level=level, reason=reason, now=now)
+    except (NotFound, Conflict) as exc:
+        # Deleted, or closed before its TicketClosed reached the clocks: the step is still
+        # recorded and notified; the ticket simply has nothing left to raise.
+        log.warning("SLA escalation of ticket %s not applied to the ticket: %s", ticket_id, exc.en)
 
 
 @dataclass
@@ -79,7 +81,7 @@ def process(session: Session, clock: SlaClock, *, now: datetime, context: ScanCo
             context.escalator(session, clock.ticket_id, level=level.level, reason=reason, now=now)
             steps += 1
         clock.escalation_level = level.level
-        clock.next_escalation_at = _escalation_time(session, clock, levels)
+        clock.next_escalation_at = _escalation_time(session, clock, levels, after=clock.next_escalation_at)
     _next_check(clock)
     return steps
 
@@ -89,17 +91,22 @@ def _breach(session: Session, clock: SlaClock, levels: tuple[EscalationLevel, ..
     clock.state = "breached"
     clock.breached_at = clock.due_at
     clock.warn_at = None
-    clock.next_escalation_at = _escalation_time(session, clock, levels)
+    clock.next_escalation_at = _escalation_time(session, clock, levels, after=clock.breached_at)
     clocks.store_result(session, clock, business=timedelta(seconds=clock.target_seconds), finished_at=None, now=now)
 
 
-def _escalation_time(session: Session, clock: SlaClock, levels: tuple[EscalationLevel, ...]) -> datetime | None:
-    """When the next level is due: its delay after the breach in the clock's business time,
-    moved into the recipients' service hours."""
-    if clock.escalation_level >= len(levels) or clock.breached_at is None:
+def _escalation_time(
+    session: Session, clock: SlaClock, levels: tuple[EscalationLevel, ...], *, after: datetime | None
+) -> datetime | None:
+    """When the next level is due. Delays count from the breach in the clock's business
+    time, level after level: a level pushed into the recipients' next service hours pushes
+    the following ones too, so two levels never arrive in the same morning's batch."""
+    if clock.escalation_level >= len(levels) or after is None:
         return None
     level = levels[clock.escalation_level]
-    raw = clocks._add(session, clock, clock.calendar_code, clock.breached_at, timedelta(minutes=level.delay_minutes))
+    previous = levels[clock.escalation_level - 1].delay_minutes if clock.escalation_level else 0
+    gap = timedelta(minutes=level.delay_minutes - previous)
+    raw = clocks._add(session, clock, clock.calendar_code, after, gap)
     return clocks._add(session, clock, clock.notify_calendar, raw, ZERO)
 
 
