@@ -1,14 +1,22 @@
-"""Registers every page router and the HTML error page."""
+"""Registers every page router and the HTML error page.
+
+A helper adding pages appends its router to `routers()` and, for a navigation entry,
+one line to kefu/web/nav.py."""
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
+
+from kefu.web.error_page import render_error_page
 
 
 def install(app: FastAPI) -> None:
+    app.state.render_error_page = render_error_page
     for router in routers():
         app.include_router(router)
 
 
-def routers() -> list:
-    return []
+def routers() -> list[APIRouter]:
+    from kefu.web import admin, customers, portal, staff
+
+    return [staff.router, portal.router, customers.router, admin.router]
