@@ -67,6 +67,7 @@ class CoreEngine:
         self.offers: dict[int, Offer] = {}
         self._timers: list[tuple[float, int, str, Any, int]] = []
         self._seq = 0
+        self._offer_seq = 0
 
     # ---- timers ---------------------------------------------------------------
     def _at(self, when: float, kind: str, ref: Any, version: int = 0) -> None:
@@ -219,8 +220,8 @@ class CoreEngine:
         return [self._offer(best[1], agent, now)] if best is not None else []
 
     def _offer(self, contact: Contact, agent: AgentState, now: float) -> Offer:
-        self._seq += 1
-        offer = Offer(self._seq, contact, agent, now, now + self.offer_timeout)
+        self._offer_seq += 1
+        offer = Offer(self._offer_seq, contact, agent, now, now + self.offer_timeout)
         contact.state, contact.offer = ContactState.OFFERED, offer
         contact.version += 1
         agent.offer = offer
@@ -233,6 +234,8 @@ class CoreEngine:
     def _current(self, offer_id: int) -> Offer:
         offer = self.offers.get(offer_id)
         if offer is None:
+            if 0 < offer_id <= self._offer_seq:  # answered, declined, withdrawn or rung out
+                raise OfferNoLongerValid(offer_id)
             raise OfferNotFound(offer_id)
         if offer.contact.offer is not offer or offer.contact.state is not ContactState.OFFERED:
             raise OfferNoLongerValid(offer_id)
