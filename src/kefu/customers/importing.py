@@ -202,6 +202,48 @@ def bad(zh: str, en: str) -> ValueError:
     return ValueError(zh, en)
 
 
+def map_header(table: Table, columns: tuple[Column, ...]) -> tuple[dict[str, int], list[RowError]]:
+    """Column name → position in the file, and the header's problems."""
+    by_header = {alias.lower(): column for column in columns for alias in (column.name, *column.aliases)}
+    positions: dict[str, int] = {}
+    unknown: list[str] = []
+    errors: list[RowError] = []
+    for index, header in enumerate(table.columns):
+        key = header.strip().lstrip("\ufeff").lower()
+        column = by_header.get(key)
+        if not key:
+            continue
+        if column is None:
+            unknown.append(header)
+        elif column.name in positions:
+            errors.append(RowError(1, header, f"列“{header}”重复出现", f"Column '{header}' appears twice"))
+        else:
+            positions[column.name] = index
+    required = [c for c in columns if c.required]
+    if len(unknown) > len(positions):
+        names = ", ".join(c.name for c in required)
+        found = ", ".join(h.strip() for h in table.columns if h.strip())
+        return positions, [
+            RowError(
+                1,
+                "",
+                f"列名与此类导入文件不符（是否选错了文件或导入类型？）。必填列：{names}；文件中的列：{found}",
+                f"The columns do not fit this kind of import (wrong file or kind?). Required: {names}; found: {found}",
+            )
+        ]
+    known = ", ".join(c.name for c in columns)
+    errors += [
+        RowError(1, header, f"未知的列名“{header}”，可用的列：{known}", f"Unknown column '{header}'; known columns: {known}")
+        for header in unknown
+    ]
+    errors += [
+        RowError(1, c.name, f"缺少必填列“{c.name}”（{c.label_zh}）", f"Missing required column '{c.name}'")
+        for c in required
+        if c.name not in positions
+    ]
+    return positions, errors
+
+
 def rows_of(
     table: Table, columns: tuple[Column, ...], build: Callable[[int, dict[str, Any]], T]
 ) -> Parsed[T]:
@@ -209,38 +251,8 @@ def rows_of(
 
     `build` may raise ValueError((zh, en), field) for a rule spanning several fields.
     """
-    parsed: Parsed[T] = Parsed()
-    by_header = {}
-    for column in columns:
-        for alias in (column.name, *column.aliases):
-            by_header[alias.lower()] = column
-    positions: dict[str, int] = {}
-    for index, header in enumerate(table.columns):
-        key = header.strip().lstrip("\ufeff").lower()
-        if not key:
-            continue
-        column = by_header.get(key)
-        if column is None:
-            known = ", ".join(c.name for c in columns)
-            parsed.errors.append(
-                RowError(1, header, f"未知的列名“{header}”，可用的列：{known}", f"Unknown column '{header}'; known columns: {known}")
-            )
-        elif column.name in positions:
-            parsed.errors.append(
-                RowError(1, header, f"列“{header}”重复出现", f"Column '{header}' appears twice")
-            )
-        else:
-            positions[column.name] = index
-    for column in columns:
-        if column.required and column.name not in positions:
-            parsed.errors.append(
-                RowError(
-                    1,
-                    column.name,
-                    f"缺少必填列“{column.name}”（{column.label_zh}）",
-                    f"Missing required column '{column.name}'",
-                )
-            )
+    positions, header_errors = map_header(table, columns)
+    parsed: Parsed[T] = Parsed(errors=header_errors)
     if parsed.errors:
         return parsed
     width = len(table.columns)

@@ -92,9 +92,9 @@ def import_subscribers(
     today = local(now).date()
     # An account number left empty is derived from the line's number.
     rows = [r if r.account_no else replace(r, account_no=f"A{r.number}") for r in parsed.rows]
-    if parsed.errors or not rows:
-        raise _reject(parsed.errors or [_no_rows()])
-    problems = _subscriber_errors(session, rows)
+    if not rows and not parsed.errors:
+        raise _reject([_no_rows()])
+    problems = parsed.errors + _subscriber_errors(session, rows)
     if problems:
         raise _reject(problems)
     products = repository.products_by_code(session)
@@ -171,10 +171,10 @@ def import_catalogue(
         parsed = parse_catalogue(read_table(data, filename, encoding=encoding))
     except FileProblem as problem:
         raise _reject([problem.error]) from None
-    if parsed.errors or not parsed.rows:
-        raise _reject(parsed.errors or [_no_rows()])
+    if not parsed.rows and not parsed.errors:
+        raise _reject([_no_rows()])
     sps = repository.service_providers_by_code(session)
-    problems = _catalogue_errors(parsed.rows, sps)
+    problems = parsed.errors + _catalogue_errors(parsed.rows, sps)
     if problems:
         raise _reject(problems)
     for row in parsed.rows:
