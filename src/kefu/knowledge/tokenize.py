@@ -8,6 +8,7 @@ query differently from the article; toneless pinyin bigrams (with zh/z, ch/c, sh
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from functools import lru_cache
@@ -65,6 +66,7 @@ DOMAIN_WORDS = tuple(_DOMAIN_TEXT.split())
 @lru_cache(maxsize=1)
 def _tokenizer() -> jieba.Tokenizer:
     # A private jieba instance: our added words do not change how other modules segment.
+    jieba.setLogLevel(logging.WARNING)
     tk = jieba.Tokenizer()
     tk.initialize()
     for word in DOMAIN_WORDS:
