@@ -28,5 +28,12 @@ class Settings(BaseSettings):
     smtp_sender: str = "kefu@localhost"
     sms_gateway_url: str = ""
 
+    # Tickets: attachment limit and types (checked against the file's bytes), repeat-complaint
+    # window, and how long after closing a customer may still reopen.
+    ticket_attachment_max_bytes: int = 5 * 1024 * 1024
+    ticket_attachment_types: str = "application/pdf,image/png,image/jpeg,text/plain"
+    ticket_repeat_window_days: int = 30
+    ticket_reopen_window_days: int = 7
+
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")

@@ -6,6 +6,6 @@ from fastapi import APIRouter
 
 
 def routers() -> list[APIRouter]:
-    from kefu.api import auth, customers, health, knowledge
+    from kefu.api import auth, customers, health, knowledge, tickets
 
-    return [health.router, auth.router, knowledge.router, customers.router]
+    return [health.router, auth.router, knowledge.router, customers.router, tickets.router, tickets.problems_router]

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from kefu.core.events import record
 from kefu.core.pagination import Page
 from kefu.identity.roles import Principal
-from kefu.tickets import changes, lifecycle, repository
+from kefu.tickets import changes, lifecycle, repository, taxonomy
 from kefu.tickets.attachments import add_attachment, get_attachment
 from kefu.tickets.dispatch import accept_task, complete_task, dispatch, record_finding, task_progress
 from kefu.tickets.errors import MissingField, ReopenWindowPassed, UnappliedRemedies
@@ -26,7 +26,7 @@ from kefu.tickets.events import (
     TicketReturnVisited,
     TicketWaitingOnCustomer,
 )
-from kefu.tickets.intake import DEFAULT_REPEAT_WINDOW_DAYS, open_ticket
+from kefu.tickets.intake import DEFAULT_REPEAT_WINDOW_DAYS, check_code, open_ticket
 from kefu.tickets.lifecycle import Status
 from kefu.tickets.links import link, merge, repeat_chain, split
 from kefu.tickets.models import Ticket
@@ -97,11 +97,22 @@ def get_ticket(session: Session, ticket_id: int, *, viewer: Principal):
 
 
 def list_tickets(session: Session, filters: TicketFilter, *, page_: Page, viewer: Principal):
+    _check_filter(filters)
     scope = _subscriber_scope(viewer)
     if scope is not None:
         filters = dataclasses.replace(filters, subscriber_id=scope)
     rows, total, capped = repository.list_tickets(session, filters, offset=page_.offset, limit=page_.limit)
     return page(rows, total=total, capped=capped, offset=page_.offset, limit=page_.limit)
+
+
+def _check_filter(filters: TicketFilter) -> None:
+    for value in filters.status or []:
+        check_code("status", value, {s.value: s for s in Status})
+    check_code("type", filters.type, taxonomy.TYPES)
+    check_code("category", filters.category, taxonomy.CATEGORIES)
+    check_code("department", filters.department, taxonomy.DEPARTMENTS)
+    check_code("department", filters.task_department, taxonomy.DEPARTMENTS)
+    check_code("priority", filters.priority, dict.fromkeys(lifecycle.PRIORITIES))
 
 
 def accept(
@@ -290,7 +301,8 @@ def _customer_replied(session: Session, ticket: Ticket, *, by: str, now: datetim
     if ticket.waiting_since is not None:
         waited = int((now - ticket.waiting_since).total_seconds())
         ticket.waiting_since, ticket.waiting_reason = None, None
-        changes.log(session, ticket, kind="customer_replied", by=by, now=now, waited_seconds=waited)
+        changes.log(session, ticket, kind="customer_replied", by=by, now=now, visibility="customer",
+                    waited_seconds=waited)
         record(session, TicketCustomerReplied(ticket_id=ticket.id, at=now), now=now)
 
 
