@@ -119,3 +119,29 @@ def test_subscriber_sets_service_password_and_auto_debit(client, session, now, p
 
 def test_anonymous_is_refused(client, pensioner):
     assert client.get(f"/api/v1/customers/{pensioner.id}/360").status_code == 401
+
+
+def test_admin_imports_files_over_the_api_all_or_nothing(client, session, now):
+    from pathlib import Path
+
+    examples = Path(__file__).resolve().parents[2] / "src" / "kefu" / "customers" / "examples"
+    api_client_as(client, session, roles=("admin",), now=now)
+    rejected = client.post(
+        "/api/v1/customers/import", files={"file": ("s.csv", (examples / "subscribers.csv").read_bytes(), "text/csv")}
+    )
+    assert rejected.status_code == 422 and rejected.json()["code"] == "import_rejected"
+    assert {e["field"] for e in rejected.json()["details"]["errors"]} == {"plan_code"}
+    catalogue = client.post(
+        "/api/v1/catalogue/import", files={"file": ("c.csv", (examples / "catalogue.csv").read_bytes(), "text/csv")}
+    )
+    assert catalogue.json() == {"kind": "catalogue", "created": 8, "updated": 0}
+    done = client.post(
+        "/api/v1/customers/import", files={"file": ("s.csv", (examples / "subscribers.csv").read_bytes(), "text/csv")}
+    )
+    assert done.json()["created"] == 3
+
+
+def test_only_admin_imports(client, session, now):
+    api_client_as(client, session, roles=("supervisor",), now=now)
+    response = client.post("/api/v1/catalogue/import", files={"file": ("c.csv", b"code\n", "text/csv")})
+    assert response.status_code == 403

@@ -3,17 +3,18 @@ portal subscriber's own 360 and self-service tasks (报停/复机, service passw
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, File, Query, UploadFile
 from pydantic import BaseModel, Field
 
 from kefu.api.deps import STAFF, Authorize, DbSession, Now
 from kefu.customers import schemas, service
-from kefu.customers.errors import SubscriberNotFound
+from kefu.customers.errors import ImportRejected, SubscriberNotFound
 from kefu.identity.roles import UNMASK_ROLES, Principal, Role
 
 router = APIRouter(prefix="/api/v1", tags=["customers"])
 
 STAFF_OR_SUBSCRIBER = Authorize(*STAFF, Role.SUBSCRIBER)
+MAX_UPLOAD = 50 * 1024 * 1024
 
 
 def _own_id(principal: Principal) -> int:
@@ -108,3 +109,38 @@ def set_my_auto_debit(
     body: AutoDebitIn, session: DbSession, now: Now, principal: Principal = Depends(Authorize(Role.SUBSCRIBER))
 ) -> None:
     service.set_auto_debit(session, _own_id(principal), bank=body.bank, account_no=body.account_no, now=now)
+
+
+def _upload_bytes(file: UploadFile) -> bytes:
+    # Sync read of the spooled upload: these routes run in the thread pool, like the DB work.
+    data = file.file.read(MAX_UPLOAD + 1)
+    if len(data) > MAX_UPLOAD:
+        raise ImportRejected(
+            [{"line": 0, "field": "", "message": "文件超过 50 MB，请拆分后导入", "message_en": "The file is over 50 MB; split it"}]
+        )
+    return data
+
+
+@router.post("/customers/import", response_model=schemas.ImportReport)
+def import_subscribers(
+    session: DbSession,
+    now: Now,
+    file: UploadFile = File(..., description="CSV (UTF-8) or .xlsx; see `kefu import subscribers --help`"),
+    encoding: str | None = Query(None, max_length=20),
+    _: Principal = Depends(Authorize(Role.ADMIN)),
+) -> schemas.ImportReport:
+    """All or nothing: a 422 lists every bad line in details.errors and nothing is written."""
+    data = _upload_bytes(file)
+    return service.import_subscribers(session, data, filename=file.filename or "upload.csv", now=now, encoding=encoding)
+
+
+@router.post("/catalogue/import", response_model=schemas.ImportReport)
+def import_catalogue(
+    session: DbSession,
+    now: Now,
+    file: UploadFile = File(..., description="CSV (UTF-8) or .xlsx; see `kefu import catalogue --help`"),
+    encoding: str | None = Query(None, max_length=20),
+    _: Principal = Depends(Authorize(Role.ADMIN)),
+) -> schemas.ImportReport:
+    data = _upload_bytes(file)
+    return service.import_catalogue(session, data, filename=file.filename or "upload.csv", now=now, encoding=encoding)
