@@ -75,24 +75,30 @@ class Mood:
     hint_en: str = ""
 
 
-def _lexicon_score(text: str, lexicon: dict[float, list[str]]) -> tuple[float, list[str]]:
-    score, words = 0.0, []
-    for weight, entries in lexicon.items():
-        for word in entries:
-            if word in text:
-                score += weight
-                words.append(word)
-    return score, words
+def _compile(lexicon: dict[float, list[str]]) -> tuple[re.Pattern[str], dict[str, float]]:
+    weights = {w: weight for weight, entries in lexicon.items() for w in entries}
+    ordered = sorted(weights, key=len, reverse=True)
+    return re.compile("|".join(re.escape(w) for w in ordered)), weights
+
+
+_ANGRY_RE, _ANGRY_W = _compile(_ANGRY)
+_ANXIOUS_RE, _ANXIOUS_W = _compile(_ANXIOUS)
+_URGENCY_RE = [(kind, weight, label, re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))) for kind, weight, label, words in _URGENCY]
+
+
+def _lexicon_score(text: str, pattern: re.Pattern[str], weights: dict[str, float]) -> tuple[float, list[str]]:
+    words = list(dict.fromkeys(pattern.findall(text)))
+    return sum(weights[w] for w in words), words
 
 
 def lexicon_emotion(text: str) -> tuple[dict[str, float], list[Evidence]]:
     """Emotion scores from words and punctuation (a text already lower-cased)."""
-    angry, angry_words = _lexicon_score(text, _ANGRY)
+    angry, angry_words = _lexicon_score(text, _ANGRY_RE, _ANGRY_W)
     shouts = _SHOUT.findall(text)
     if shouts:
         angry += 1.0 + 0.5 * min(len(shouts), 4)
         angry_words.append(shouts[0])
-    anxious, anxious_words = _lexicon_score(text, _ANXIOUS)
+    anxious, anxious_words = _lexicon_score(text, _ANXIOUS_RE, _ANXIOUS_W)
     evidence = []
     if angry_words:
         evidence.append(Evidence("angry", "愤怒用语", tuple(angry_words[:6])))
@@ -127,8 +133,8 @@ def assess(
         emotion, intensity = top, round(min(1.0, blended[top] + 0.2 * lex[top]), 2)
 
     urgency_score = 0.0
-    for kind, weight, label, words in _URGENCY:
-        found = [w for w in words if w in text]
+    for kind, weight, label, pattern in _URGENCY_RE:
+        found = pattern.findall(text)
         if kind == "repeat":
             found += [m.group(0) for m in _REPEAT_RE.finditer(text)][:2]
         if not found:

@@ -15,11 +15,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from kefu.nlp import dispatch, emotion, keywords, rules, store
 from kefu.nlp import text as textmod
 from kefu.nlp.model import TrainedModel
+from kefu.nlp.scoring import Scorer
 from kefu.nlp.taxonomy import BY_CODE, DEFAULT_ROOT_CAUSE, OTHER, department_of
 
 # How far the rules may move the model's distribution when they fire strongly.
@@ -72,6 +71,7 @@ class Classifier:
         auto_threshold: float = dispatch.DEFAULT_THRESHOLD,
     ) -> None:
         self.model = trained
+        self.scorer = Scorer(trained)
         self.rules = ruleset or rules.packaged_rules()
         self.auto_threshold = auto_threshold
 
@@ -85,36 +85,18 @@ class Classifier:
     def classify_many(
         self, texts: Sequence[str | bytes | None], *, contexts: Sequence[Any] | None = None
     ) -> list[Classification]:
-        """Classifies a batch in one pass through the model (much faster than one by one)."""
-        prepared = [textmod.prepare(t) for t in texts]
-        lowered = [p.text.lower() for p in prepared]
-        tokens = [textmod.segment(t) if p.problem is None else [] for t, p in zip(lowered, prepared, strict=True)]
-        live = [i for i, p in enumerate(prepared) if p.problem is None]
-        cat_p = rc_p = em_p = None
-        if live:
-            x = self.model.featurizer.transform([lowered[i] for i in live], [tokens[i] for i in live])
-            cat_p = self.model.category.proba(x)
-            rc_p = self.model.root_cause.proba(x) if self.model.root_cause else None
-            em_p = self.model.emotion.proba(x) if self.model.emotion else None
-        row_of = {i: n for n, i in enumerate(live)}
+        """Classifies several texts; results in the same order."""
         results = []
-        for i, prep in enumerate(prepared):
+        for i, raw in enumerate(texts):
             ctx = emotion.IntakeContext.of(contexts[i] if contexts else None)
+            prep = textmod.prepare(raw)
             if prep.problem is not None:
                 results.append(self._rejected(prep, ctx))
                 continue
-            n = row_of[i]
-            results.append(
-                self._one(
-                    prep,
-                    lowered[i],
-                    tokens[i],
-                    ctx,
-                    dict(zip(self.model.category.labels, cat_p[n].tolist(), strict=True)),
-                    dict(zip(self.model.root_cause.labels, rc_p[n].tolist(), strict=True)) if rc_p is not None else {},
-                    dict(zip(self.model.emotion.labels, em_p[n].tolist(), strict=True)) if em_p is not None else None,
-                )
-            )
+            lowered = prep.text.lower()
+            tokens = textmod.segment(lowered)
+            cat_p, rc_p, em_p = self.scorer.score(lowered, tokens)
+            results.append(self._one(prep, lowered, tokens, ctx, cat_p, rc_p, em_p))
         return results
 
     def _one(
@@ -232,7 +214,3 @@ def classify(
     """Classifies one customer text. Never raises on bad text: empty, emoji-only or junk
     input comes back as `other` with confidence 0 and `rejected` set."""
     return get_classifier(models_dir, auto_threshold=auto_threshold).classify(text, context=context)
-
-
-def top_probability(values: np.ndarray) -> float:
-    return float(values.max()) if values.size else 0.0
