@@ -12,6 +12,7 @@ def metadata() -> MetaData:
     import kefu.customers.models
     import kefu.identity.models
     import kefu.knowledge.models
+    import kefu.nlp.models
     import kefu.sla.models
     import kefu.tickets.models  # noqa: F401
     from kefu.core.db import Base
