@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row, bindparam, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from kefu.customers.models import (
@@ -32,10 +33,48 @@ def add(session: Session, *objects: Any) -> None:
     session.flush()
 
 
-def subscriber(session: Session, subscriber_id: int) -> Subscriber | None:
-    return session.scalar(
-        select(Subscriber).options(joinedload(Subscriber.account)).where(Subscriber.id == subscriber_id)
+# The 360 view's statements are built once: SQLAlchemy memoizes a statement's cache key,
+# so a prebuilt statement skips construction and key generation (half the CPU of a 360).
+_SUBSCRIBER = (
+    select(Subscriber).options(joinedload(Subscriber.account)).where(Subscriber.id == bindparam("subscriber_id"))
+)
+_SUBSCRIPTIONS = (
+    select(Subscription, Product, ServiceProvider.name)
+    .join(Product, Subscription.product_id == Product.id)
+    .outerjoin(ServiceProvider, Product.sp_id == ServiceProvider.id)
+    .where(Subscription.subscriber_id == bindparam("subscriber_id"))
+    .order_by(Subscription.start_date.desc(), Subscription.id.desc())
+)
+_USAGE_SINCE = (
+    select(UsageMonth)
+    .where(UsageMonth.subscriber_id == bindparam("subscriber_id"), UsageMonth.month >= bindparam("since"))
+    .order_by(UsageMonth.month.desc())
+)
+
+
+@cache
+def _recent_bills(limit: int) -> Any:
+    return (
+        select(Bill)
+        .options(selectinload(Bill.lines))
+        .where(Bill.subscriber_id == bindparam("subscriber_id"))
+        .order_by(Bill.month.desc())
+        .limit(limit)
     )
+
+
+@cache
+def _recent_payments(limit: int) -> Any:
+    return (
+        select(Payment)
+        .where(Payment.account_id == bindparam("account_id"))
+        .order_by(Payment.paid_at.desc(), Payment.id.desc())
+        .limit(limit)
+    )
+
+
+def subscriber(session: Session, subscriber_id: int) -> Subscriber | None:
+    return session.scalar(_SUBSCRIBER, {"subscriber_id": subscriber_id})
 
 
 def subscriber_by_number(session: Session, number: str) -> Subscriber | None:
@@ -101,49 +140,20 @@ def subscribers_by_account_no(session: Session, account_no: str, *, limit: int) 
 
 
 def subscriptions(session: Session, subscriber_id: int) -> list[Row[tuple[Subscription, Product, str | None]]]:
-    """Every subscription, current and past, with its product and the SP's name."""
-    return list(
-        session.execute(
-            select(Subscription, Product, ServiceProvider.name)
-            .join(Product, Subscription.product_id == Product.id)
-            .outerjoin(ServiceProvider, Product.sp_id == ServiceProvider.id)
-            .where(Subscription.subscriber_id == subscriber_id)
-            .order_by(Subscription.start_date.desc(), Subscription.id.desc())
-        )
-    )
+    """Every subscription, current and past, newest first, with its product and the SP's name."""
+    return list(session.execute(_SUBSCRIPTIONS, {"subscriber_id": subscriber_id}))
 
 
 def usage_since(session: Session, subscriber_id: int, since: date) -> list[UsageMonth]:
-    return list(
-        session.scalars(
-            select(UsageMonth)
-            .where(UsageMonth.subscriber_id == subscriber_id, UsageMonth.month >= since)
-            .order_by(UsageMonth.month.desc())
-        )
-    )
+    return list(session.scalars(_USAGE_SINCE, {"subscriber_id": subscriber_id, "since": since}))
 
 
 def recent_bills(session: Session, subscriber_id: int, *, limit: int) -> list[Bill]:
-    return list(
-        session.scalars(
-            select(Bill)
-            .options(selectinload(Bill.lines))
-            .where(Bill.subscriber_id == subscriber_id)
-            .order_by(Bill.month.desc())
-            .limit(limit)
-        )
-    )
+    return list(session.scalars(_recent_bills(limit), {"subscriber_id": subscriber_id}))
 
 
 def recent_payments(session: Session, account_id: int, *, limit: int) -> list[Payment]:
-    return list(
-        session.scalars(
-            select(Payment)
-            .where(Payment.account_id == account_id)
-            .order_by(Payment.paid_at.desc(), Payment.id.desc())
-            .limit(limit)
-        )
-    )
+    return list(session.scalars(_recent_payments(limit), {"account_id": account_id}))
 
 
 def bill_lines_with_product(
