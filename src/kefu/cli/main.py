@@ -7,7 +7,7 @@ import logging
 import typer
 from rich.console import Console
 
-from kefu.cli import accounts, database, importing, kb, nlp
+from kefu.cli import accounts, database, demo_cmd, importing, kb, nlp
 from kefu.cli import simulate as simulate_cli
 
 app = typer.Typer(help="kefu 客服 — customer-service operations platform", no_args_is_help=True)
@@ -20,6 +20,9 @@ app.command("serve", help="Serve web UI + API on http://127.0.0.1:8000 with the 
 app.command("worker", help="Run a background worker process (for PostgreSQL deployments).")(database.worker)
 app.command("simulate", help="Simulate the centre with the real routing engine; compare with Erlang C.")(
     simulate_cli.simulate
+)
+app.command("demo", help="Load a demo operator (subscribers, bills, staff logins) into an empty database.")(
+    demo_cmd.demo
 )
 app.add_typer(accounts.user_app, name="user")
 app.add_typer(accounts.token_app, name="token")

@@ -1,0 +1,148 @@
+"""`generate`: the whole demo operator, written chunk by chunk, one transaction per chunk."""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from kefu.core.db import unit_of_work
+from kefu.demo import writer
+from kefu.demo.build import TABLE_ORDER, Build, Ids, months_before, sqlite_timestamp
+from kefu.demo.catalogue import Catalogue
+from kefu.demo.characters import CHARACTERS, Character, character_group
+from kefu.demo.people import FastRandom
+from kefu.demo.staff import Login, create_staff
+from kefu.demo.subscribers import draw_group
+from kefu.demo.usage_billing import settle_group
+
+DEFAULT_SUBSCRIBERS = 20_000
+DEFAULT_SEED = 2026
+DEFAULT_MONTHS = 6
+CHUNK_SIZE = 5_000
+
+
+class NotEmpty(Exception):
+    """The database already holds subscribers or a catalogue; the demo writes only into an empty one."""
+
+
+@dataclass
+class DemoResult:
+    subscribers: int
+    seconds: float
+    rows: dict[str, int] = field(default_factory=dict)
+    logins: list[Login] = field(default_factory=list)
+    characters: tuple[Character, ...] = CHARACTERS
+
+
+def new_build(*, seed: int, months: int, now: datetime, first_ids: dict[str, int] | None = None,
+              managers: dict[str, list[int]] | None = None,
+              ts: Callable[[datetime], str] = sqlite_timestamp) -> Build:
+    if months < 1:
+        raise ValueError("months must be at least 1")
+    ids = dict.fromkeys(("service_providers", "products", *TABLE_ORDER), 1)
+    ids.update(first_ids or {})
+    return Build(
+        seed=seed, rng=FastRandom(seed),
+        catalogue=Catalogue(sp_first_id=ids["service_providers"], product_first_id=ids["products"]),
+        months=months_before(now, months), now=now.astimezone(UTC), ids=Ids(ids), ts=ts,
+        managers=managers or {},
+    )
+
+
+def iter_chunks(b: Build, subscribers: int, chunk_size: int = CHUNK_SIZE) -> Iterator[tuple[int, dict]]:
+    """Yields (lines in the chunk, rows by table). The same seed gives the same rows whatever
+    the chunk size: accounts are drawn in one sequence and never split across chunks."""
+    index = 0
+    while index < subscribers:
+        start, target = index, min(subscribers, index + chunk_size)
+        while index < target:
+            if index < len(CHARACTERS):
+                group = character_group(b, index)
+            else:
+                group = draw_group(b, index, subscribers - index)
+            settle_group(b, group)
+            index += len(group.members)
+        yield index - start, b.take_rows()
+
+
+def _produce(queue: Any, b: Build, subscribers: int, chunk_size: int) -> None:
+    try:
+        for item in iter_chunks(b, subscribers, chunk_size):
+            queue.put(item)
+        queue.put(None)
+    except BaseException as exc:  # the parent re-raises it
+        queue.put(exc)
+
+
+def _chunks_from_process(b: Build, subscribers: int, chunk_size: int) -> Iterator[tuple[int, dict]]:
+    """iter_chunks in a child process, so drawing the next chunk overlaps writing this one."""
+    methods = multiprocessing.get_all_start_methods()
+    mp = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    queue = mp.Queue(maxsize=2)  # bounds memory: at most two chunks wait
+    process = mp.Process(target=_produce, args=(queue, b, subscribers, chunk_size), daemon=True)
+    process.start()
+    try:
+        while (item := queue.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+        process.join()
+    finally:
+        if process.is_alive():
+            process.terminate()
+            process.join()
+
+
+def is_empty(factory: sessionmaker[Session]) -> bool:
+    with factory() as session:
+        return not writer.has_operator_data(session.connection())
+
+
+def generate(
+    factory: sessionmaker[Session],
+    *,
+    subscribers: int = DEFAULT_SUBSCRIBERS,
+    seed: int = DEFAULT_SEED,
+    months: int = DEFAULT_MONTHS,
+    now: datetime,
+    chunk_size: int = CHUNK_SIZE,
+    with_staff: bool = True,
+    parallel: bool | None = None,
+    on_progress: Callable[[int], None] | None = None,
+) -> DemoResult:
+    """Writes the operator into an empty database; raises NotEmpty otherwise.
+
+    Staff and catalogue commit first, then each chunk of subscribers in its own transaction
+    (an interrupted run leaves whole accounts; start again on a fresh database). With
+    `parallel` (default: more than two chunks) a child process draws while this one writes."""
+    started = time.perf_counter()
+    counts = dict.fromkeys(("users", "service_providers", "products", *TABLE_ORDER), 0)
+    with unit_of_work(factory) as session:
+        conn = session.connection()
+        if writer.has_operator_data(conn):
+            raise NotEmpty()
+        logins, managers = create_staff(session, now=now) if with_staff else ([], {})
+        session.flush()
+        b = new_build(seed=seed, months=months, now=now, first_ids=writer.first_free_ids(conn),
+                      managers=managers, ts=writer.timestamp_format(conn))
+        sps, products = b.catalogue.sp_rows(), b.catalogue.product_rows()
+        writer.write_catalogue(conn, sps, products)
+    counts.update(users=sum(login.created for login in logins), service_providers=len(sps), products=len(products))
+    parallel = subscribers > 2 * chunk_size if parallel is None else parallel
+    chunks = _chunks_from_process if parallel else iter_chunks
+    for done, rows in chunks(b, subscribers, chunk_size):
+        with unit_of_work(factory) as session:
+            writer.write_rows(session.connection(), rows)
+        for name, table_rows in rows.items():
+            counts[name] += len(table_rows)
+        if on_progress is not None:
+            on_progress(done)
+    with unit_of_work(factory) as session:
+        writer.after_explicit_ids(session.connection())
+    return DemoResult(subscribers=subscribers, seconds=time.perf_counter() - started, rows=counts, logins=logins)
