@@ -16,6 +16,7 @@ from kefu.customers.models import Subscriber
 from tests.factories.customers import (
     add_bill,
     add_payment,
+    add_subscription,
     add_usage,
     create_product,
     create_subscriber,
@@ -45,6 +46,8 @@ def customer_with_history(
     vas = create_product(session, code=f"{plan_code}-VAS", name="彩铃", kind="vas", fee_fen=500, sp="SP-WEB")
     subscriber = create_subscriber(session, number=number, name=name, plan=plan, id_number=id_number,
                                    segment="vip", vip_level=2, balance_fen=-1250, points=3200, churn_risk=0.7)
+    add_subscription(session, subscriber, vas, start_date=date(2026, 9, 3), order_channel="sp_outbound",
+                     ordered_by="SP-WEB")
     months = months_back(now, 3)
     for i, month in enumerate(months):
         add_usage(session, subscriber, month=month, data_mb=6000 + 3000 * i, voice_minutes=320 + 120 * i, sms=12)

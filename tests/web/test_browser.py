@@ -84,9 +84,10 @@ def test_agent_searches_a_number_and_sees_the_masked_360_page_with_the_usage_cha
     identity = page.locator("#identity")
     assert identity.locator("[data-field=number]").inner_text() == "138****8000"
     assert identity.locator("[data-field=id_number]").inner_text() == "4401**********1234"
-    chart = page.locator("#usage-chart svg")
-    chart.wait_for()
-    assert chart.locator("path").count() > 5  # bars and plan lines were drawn
+    charts = page.locator("#usage-chart svg")
+    charts.last.wait_for()
+    assert charts.count() == 2  # data and voice, each against the plan
+    assert charts.first.locator("path").count() > 3  # bars and the plan line were drawn
     assert page.get_by_role("button", name="显示完整信息").count() == 0
     assert live_server.customer.number not in page.content()
     page.screenshot(path=screenshots / "04-customer-360-agent.png", full_page=True)

@@ -27,35 +27,47 @@ STATUSES = {"active": "正常", "suspended": "停机", "cancelled": "已销户"}
 VIP_LEVELS = {1: "银卡", 2: "金卡", 3: "钻石卡"}
 
 
-def usage_chart(usage: Sequence[Any], _: Callable[[str], str]) -> dict[str, Any]:
-    """ECharts option: data (GB) and voice (minutes) used per month against the plan's allowance."""
-    months = [month_label(u.month) for u in usage]
-    gb = [round(u.data_mb / 1024, 2) for u in usage]
-    gb_allowed = [round(u.data_allowance_mb / 1024, 2) for u in usage]
+CHANNELS = {
+    "hall": "营业厅", "hotline": "热线", "app": "手机营业厅", "web": "网上营业厅", "wechat": "微信",
+    "outbound_call": "外呼", "sp_outbound": "SP外呼", "sms": "短信", "alipay": "支付宝", "bank": "银行",
+    "auto_debit": "银行托收", "self": "本人",
+}
+OVER, USED, PLAN = "#dc2626", "#2563eb", "#1e3a8a"
+
+
+def _usage_vs_plan(months: list[str], used: list[float], allowed: list[float], *, title: str, used_name: str,
+                   plan_name: str) -> dict[str, Any]:
+    bars = [{"value": u, "itemStyle": {"color": OVER if a and u > a else USED}} for u, a in zip(used, allowed, strict=True)]
     return {
         "aria": {"enabled": True},
+        "title": {"text": title, "left": 0, "textStyle": {"fontSize": 14}},
         "tooltip": {"trigger": "axis"},
-        "legend": {"top": 0},
-        "grid": {"left": 48, "right": 56, "top": 56, "bottom": 28},
+        "legend": {"right": 0, "top": 0, "data": [used_name, plan_name]},
+        "grid": {"left": 44, "right": 12, "top": 48, "bottom": 28},
         "xAxis": {"type": "category", "data": months},
-        "yAxis": [
-            {"type": "value", "name": _("流量 (GB)"), "nameTextStyle": {"align": "left"}},
-            {"type": "value", "name": _("通话 (分钟)"), "nameTextStyle": {"align": "right"}},
-        ],
+        "yAxis": {"type": "value"},
         "series": [
-            {"name": _("已用流量"), "type": "bar", "data": gb, "itemStyle": {"color": "#2563eb"}},
-            {"name": _("套餐流量"), "type": "line", "data": gb_allowed, "step": "middle",
-             "lineStyle": {"type": "dashed"}, "itemStyle": {"color": "#1e3a8a"}},
-            {"name": _("已用通话"), "type": "bar", "yAxisIndex": 1, "data": [u.voice_minutes for u in usage],
-             "itemStyle": {"color": "#f59e0b"}},
-            {"name": _("套餐通话"), "type": "line", "yAxisIndex": 1, "step": "middle",
-             "data": [u.voice_allowance for u in usage], "lineStyle": {"type": "dashed"},
-             "itemStyle": {"color": "#b45309"}},
+            {"name": used_name, "type": "bar", "data": bars, "barMaxWidth": 48, "itemStyle": {"color": USED}},
+            {"name": plan_name, "type": "line", "data": allowed, "step": "middle", "symbol": "none",
+             "lineStyle": {"type": "dashed", "width": 2}, "itemStyle": {"color": PLAN}},
         ],
     }
 
 
-LABELS = {"segments": SEGMENTS, "statuses": STATUSES, "vip_levels": VIP_LEVELS}
+def usage_charts(usage: Sequence[Any], _: Callable[[str], str]) -> list[dict[str, Any]]:
+    """Two ECharts options, oldest month first: data (GB) and voice (minutes) used against the
+    plan's allowance; a month over the allowance is drawn red."""
+    months = [month_label(u.month) for u in usage]
+    return [
+        _usage_vs_plan(months, [round(u.data_mb / 1024, 2) for u in usage],
+                       [round(u.data_allowance_mb / 1024, 2) for u in usage],
+                       title=_("流量 (GB)"), used_name=_("已用流量"), plan_name=_("套餐流量")),
+        _usage_vs_plan(months, [u.voice_minutes for u in usage], [u.voice_allowance for u in usage],
+                       title=_("通话 (分钟)"), used_name=_("已用通话"), plan_name=_("套餐通话")),
+    ]
+
+
+LABELS = {"segments": SEGMENTS, "statuses": STATUSES, "vip_levels": VIP_LEVELS, "channels": CHANNELS}
 
 
 @router.get("/customers")
@@ -81,9 +93,9 @@ def customer_page(
     view = customers.customer_360(session, subscriber_id, now=now)
     lang = language(request)
     recent = sorted(view.usage, key=lambda u: u.month)[-3:]
-    chart = usage_chart(recent, lambda text: gettext(text, lang))
+    charts = usage_charts(recent, lambda text: gettext(text, lang))
     return render(
-        request, "customers/detail.html", view=view, usage=recent, chart=chart,
+        request, "customers/detail.html", view=view, usage=recent, charts=charts,
         may_unmask=principal.may_unmask(), revealed=None, **LABELS,
     )
 

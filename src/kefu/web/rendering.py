@@ -53,6 +53,14 @@ def yuan(fen: int | None) -> str:
     return f"{sign}{whole:,}.{cents:02d}"
 
 
+def money(fen: int | None) -> str:
+    """2900 → ¥29.00, -1250 → -¥12.50."""
+    if fen is None:
+        return ""
+    text = yuan(fen)
+    return f"-¥{text[1:]}" if text.startswith("-") else f"¥{text}"
+
+
 def mb_as_gb(mb: int | None) -> str:
     if mb is None:
         return ""
@@ -75,6 +83,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["yuan"] = yuan
+    env.filters["money"] = money
     env.filters["gb"] = mb_as_gb
     env.filters["month"] = month_label
     env.filters["tojson_attr"] = lambda value: json.dumps(value, ensure_ascii=False, default=str)

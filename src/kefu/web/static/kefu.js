@@ -6,7 +6,8 @@
     if (typeof window.echarts === "undefined") return;
     root.querySelectorAll("[data-chart]").forEach(function (el) {
       if (el.dataset.chartReady) return;
-      var chart = window.echarts.init(el, null, { renderer: "svg" });
+      var locale = document.documentElement.lang === "en" ? "EN" : "ZH";
+      var chart = window.echarts.init(el, null, { renderer: "svg", locale: locale });
       chart.setOption(JSON.parse(el.dataset.chart));
       el.dataset.chartReady = "1";
       if (window.ResizeObserver) new ResizeObserver(function () { chart.resize(); }).observe(el);
