@@ -19,6 +19,7 @@ from typing import Any
 import jieba
 import numpy as np
 from sklearn.linear_model import LogisticRegression
+from threadpoolctl import threadpool_limits
 
 from kefu.nlp import text as textmod
 from kefu.nlp.errors import BadTrainingData
@@ -26,7 +27,7 @@ from kefu.nlp.features import Featurizer
 from kefu.nlp.taxonomy import CATEGORY_CODES, EMOTIONS, ROOT_CAUSES
 
 # Bump when features or heads change so cached default models are rebuilt.
-MODEL_FORMAT = 1
+MODEL_FORMAT = 2
 # Words rarer than this in jieba's corpus are not kept: unknown words get DEFAULT_IDF.
 _IDF_KEEP_BELOW = 9.0
 DEFAULT_IDF = 10.5
@@ -109,7 +110,7 @@ def _head(x: Any, labels: list[str], allowed: list[str]) -> Head | None:
         return None
     clf = LogisticRegression(C=20.0, max_iter=3000, class_weight="balanced")
     clf.fit(x, labels)
-    order = [c for c in clf.classes_]
+    order = [str(c) for c in clf.classes_]  # plain str, not numpy.str_: results go to JSON
     assert set(order) <= set(allowed)
     return Head(labels=list(order), clf=clf)
 
@@ -129,6 +130,12 @@ def train(examples: list[dict[str, Any]], *, version: str, now: datetime) -> Tra
     """Fits the featurizer and the three heads. Deterministic for the same examples."""
     if len({e["category"] for e in examples}) < 2:
         raise BadTrainingData("至少需要两个类别的样本", "examples of at least two categories are needed")
+    # One BLAS thread: on small problems extra threads only spin (5x the CPU, slower).
+    with threadpool_limits(1):
+        return _train(examples, version=version, now=now)
+
+
+def _train(examples: list[dict[str, Any]], *, version: str, now: datetime) -> TrainedModel:
     texts, tokens = analyse([e["text"] for e in examples])
     featurizer = Featurizer()
     x = featurizer.fit_transform(texts, tokens)

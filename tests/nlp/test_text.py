@@ -1,0 +1,62 @@
+"""The text pipeline: normalisation, truncation, junk detection, masking, segmentation."""
+
+from __future__ import annotations
+
+import jieba
+
+from kefu.nlp import text
+
+
+def test_full_width_becomes_half_width_and_traditional_becomes_simplified():
+    assert text.normalise("寬帶斷網，ＷｉＦｉ連不上，打１００００") == "宽带断网,WiFi连不上,打10000"
+
+
+def test_control_characters_and_runs_of_spaces_are_cleaned():
+    assert text.normalise("  话费\x00\x07多扣了\u200b  \n\t 二十块 ") == "话费 多扣了 二十块"
+
+
+def test_phone_id_and_bank_card_numbers_are_masked_before_storage():
+    prepared = text.prepare("我的号码13812345678，身份证440105198001011234，银行卡6222021234567890123")
+    assert "13812345678" not in prepared.text
+    assert "138****5678" in prepared.text
+    assert "440105198001011234" not in prepared.text
+    assert "6222021234567890123" not in prepared.text
+
+
+def test_service_numbers_are_not_masked():
+    assert "10000" in text.prepare("打了三次10000都没人接，要去12315").text
+    assert "12315" in text.prepare("打了三次10000都没人接，要去12315").text
+
+
+def test_telecom_terms_stay_whole_words():
+    words = text.segment("我要携号转网，副卡彩铃流量包都退掉，光猫坏了，达量降速太坑，5g和wifi都不行，iptv也卡")
+    for term in ("携号转网", "副卡", "彩铃", "流量包", "光猫", "达量降速", "5g", "wifi", "iptv"):
+        assert term in words, term
+
+
+def test_the_telecom_dictionary_does_not_leak_into_the_global_jieba():
+    text.segment("携号转网")
+    assert "达量降速" not in jieba.lcut("达量降速", HMM=False)
+
+
+def test_empty_emoji_and_binary_inputs_are_flagged_not_raised():
+    assert text.prepare("").problem == "empty"
+    assert text.prepare(None).problem == "empty"
+    assert text.prepare("   \n ").problem == "empty"
+    assert text.prepare("😡😡😡👎").problem == "no_text"
+    assert text.prepare("！！？？。。").problem == "no_text"
+    assert text.prepare("@中国电信").problem == "no_text"
+    assert text.prepare(bytes(range(256)) * 4).problem == "binary"
+    assert text.prepare("\x00\x01\x02\x03" * 50).problem == "binary"
+
+
+def test_a_huge_paste_is_cut_to_head_and_tail():
+    prepared = text.prepare("宽带断网" * 25_000)
+    assert prepared.original_length == 100_000
+    assert prepared.truncated
+    assert len(prepared.text) <= text.MAX_CHARS + 5
+
+
+def test_keywords_skip_stopwords_single_characters_and_junk_runs():
+    words = text.content_words(text.segment("我 的 宽带 了 " + "a" * 40 + " 10000 123"))
+    assert words == ["宽带", "10000"]
