@@ -325,3 +325,11 @@ def test_every_page_route_declares_who_may_open_it(app):
     pages = [r for r in iter_route_contexts(app.routes) if getattr(r, "endpoint", None) in page_endpoints]
     assert len(pages) == len(page_endpoints) >= 10
     assert not [r.path for r in pages if not declares(r.dependant)]
+
+
+def test_language_switch_after_a_form_post_goes_back_to_the_form(client, session, now):
+    create_staff(session, username="li.na", roles=("agent",), now=now)
+    form = client.get("/login", headers=HTML)
+    failed = client.post("/login", data={"username": "li.na", "password": "nope", "csrf_token": csrf_token(form.text)},
+                         headers={**HTML, "Referer": "http://testserver/login?next=/customers"})
+    assert 'href="/login?next=%2Fcustomers&amp;lang=en"' in failed.text

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -90,10 +90,18 @@ def environment() -> Environment:
     return env
 
 
-def _url_with(request: Request, **params: str) -> str:
-    query = dict(request.query_params)
-    query.update(params)
-    return f"{request.url.path}?{urlencode(query)}"
+def _switch_url(request: Request, lang: str) -> str:
+    """This page in the other language; after a form post (no GET at this path), the form's page."""
+    if request.method == "GET":
+        query = dict(request.query_params)
+        query["lang"] = lang
+        return f"{request.url.path}?{urlencode(query)}"
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.netloc != request.url.netloc or not referer.path.startswith("/"):
+        return f"/?{urlencode({'lang': lang})}"
+    query = dict(parse_qsl(referer.query))
+    query["lang"] = lang
+    return f"{referer.path}?{urlencode(query)}"
 
 
 def principal_of(request: Request) -> Principal | None:
@@ -141,7 +149,7 @@ def render(request: Request, template: str, *, status_code: int = 200, **context
         "_": _,
         "lang": lang,
         "other_lang": "en" if lang == "zh" else "zh",
-        "switch_url": _url_with(request, lang="en" if lang == "zh" else "zh"),
+        "switch_url": _switch_url(request, "en" if lang == "zh" else "zh"),
         "principal": principal,
         "nav_items": nav.items_for(request.app, principal),
         "csrf_token": csrf or "",
