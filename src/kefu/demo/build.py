@@ -46,23 +46,26 @@ class Month:
     key: str  # ISO date of the first day, as stored
     issued: datetime  # naive UTC: the bill is issued on the 3rd of the next month, 09:00 in Shanghai
     billed: bool  # False when that bill's issue date is still ahead of `now`
+    share: float = 1.0  # the part of the month that has passed: below 1 for the current month
 
 
 def months_before(now: datetime, count: int) -> list[Month]:
-    """The `count` full calendar months (Asia/Shanghai) before the month `now` falls in."""
+    """The `count` full calendar months (Asia/Shanghai) before the month `now` falls in,
+    then that month so far (usage to date, never billed)."""
     today = now.astimezone(SHANGHAI).date()
-    first = today.replace(day=1)
-    firsts = []
+    current = today.replace(day=1)
+    firsts = [current]
     for _ in range(count):
-        first = (first - timedelta(days=1)).replace(day=1)
-        firsts.append(first)
+        firsts.append((firsts[-1] - timedelta(days=1)).replace(day=1))
     firsts.reverse()
     now_naive = now.astimezone(UTC).replace(tzinfo=None)
     result = []
     for start in firsts:
         following = (start + timedelta(days=32)).replace(day=1)
+        last = following - timedelta(days=1)
         issued = datetime(following.year, following.month, 3, 1, 0)
-        result.append(Month(start, following - timedelta(days=1), start.isoformat(), issued, issued <= now_naive))
+        share = 1.0 if start < current else (today - start).days / ((last - start).days + 1)
+        result.append(Month(start, last, start.isoformat(), issued, issued <= now_naive, share))
     return result
 
 
@@ -94,8 +97,10 @@ class Build:
     def __post_init__(self) -> None:
         # Read in the hot loops: plain attributes, computed once.
         self.now_naive = self.now.astimezone(UTC).replace(tzinfo=None)
-        self.window_start = self.months[0].first
-        self.window_end = self.months[-1].last
+        complete = [m for m in self.months if m.share == 1.0]
+        # The generated history: the full months (the current month only gets usage to date).
+        self.window_start = complete[0].first
+        self.window_end = complete[-1].last
         self.issued_ts = [self.ts(m.issued) for m in self.months]
 
     def take_rows(self) -> dict[str, list[tuple[object, ...]]]:

@@ -78,7 +78,8 @@ def _sp_victim(b: Build) -> Group:
     )
     m.data_factor, m.voice_factor, m.sms_mean = 0.3, 0.3, 4.0
     game = b.catalogue["VAS_GAME"]
-    start = b.months[-4].first + timedelta(days=5) if len(b.months) >= 4 else b.months[0].first
+    # Four billed months before the customer noticed (the current month is never billed).
+    start = b.months[-5].first + timedelta(days=5) if len(b.months) >= 5 else b.months[0].first
     m.vas.append((game, start, None, "sp_outbound", game.sp_name or ""))
     group = new_group(b, CITY_BY_NAME["深圳"], "individual", [m], payer="ontime")
     group.bank = group.bank_account = None

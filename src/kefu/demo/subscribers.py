@@ -175,15 +175,17 @@ def draw_member(
         member.voice_factor = min(0.45 * rng.lognormal(0.4), 1.5)
     else:
         member.data_factor = min(ratio * rng.lognormal(0.75), 2.5)
-        member.voice_factor = min(0.3 * rng.lognormal(0.7), 1.5)
+        member.voice_factor = min(0.3 * rng.lognormal(0.7), 1.2)
     member.sms_mean = 2.0 + rng.random() * 12.0
     if not plan.item.bandwidth_mbps and 25 <= age < 70 and rng.random() < (0.2 if band != "elderly" else 0.1):
         member.broadband = b.catalogue[_BROADBAND(rng)]
         member.broadband_start = max(joined, _between(b, FIRST_JOIN, b.window_end - timedelta(days=20)))
     draw_vas(b, member, city)
     if segment in ("vip", "government_enterprise"):
+        # Drawn even without managers, so staff or none, the rest of the stream is the same.
+        slot = rng.random()
         managers = b.managers.get(city.name) or [m for ids in b.managers.values() for m in ids]
-        member.manager_id = managers[rng.below(len(managers))] if managers else None
+        member.manager_id = managers[int(slot * len(managers))] if managers else None
     return member
 
 

@@ -41,7 +41,7 @@ def settle_group(b: Build, g: Group) -> None:
             if m.joined_on > month.last:
                 continue
             plan = m.plan.item
-            share = 1.0
+            share = month.share
             if m.joined_on > month.first:  # joined during the month
                 share = ((month.last - m.joined_on).days + 1) / ((month.last - month.first).days + 1)
             data = int(plan.data_mb * m.data_factor * exp(gauss(0.0, 0.3)) * share)
