@@ -42,7 +42,12 @@ def ensure_defaults(session: Session, *, now: datetime) -> None:
 
 
 def calendar(session: Session, code: str) -> BusinessCalendar:
-    """The calendar by code; its per-date cache lives as long as the stored spec is unchanged."""
+    """The calendar by code. Looked up once per unit of work (session.info) and parsed once
+    per stored version (process cache), so a scan of thousands of clocks reads it once."""
+    per_session: dict[str, BusinessCalendar] = session.info.setdefault("sla_calendars", {})
+    found = per_session.get(code)
+    if found is not None:
+        return found
     row = repository.calendar_by_code(session, code)
     if row is None:
         raise UnknownCalendar(code)
@@ -51,6 +56,7 @@ def calendar(session: Session, code: str) -> BusinessCalendar:
     if cached is None:
         cached = BusinessCalendar(CalendarSpec.from_dict(code, row.spec))
         _calendar_cache[key] = cached
+    per_session[code] = cached
     return cached
 
 
@@ -222,8 +228,9 @@ def _finish(session: Session, clock: SlaClock, *, at: datetime, now: datetime) -
 
 
 def store_result(session: Session, clock: SlaClock, *, business: timedelta, finished_at: datetime | None,
-                 now: datetime) -> None:
-    result = repository.result_of(session, clock.id)
+                 now: datetime, first: bool = False) -> None:
+    """Writes or updates the clock's result row; `first` skips the lookup when none can exist yet."""
+    result = None if first else repository.result_of(session, clock.id)
     if result is None:
         result = SlaResult(
             clock_id=clock.id, ticket_id=clock.ticket_id, target=clock.target, policy_code=clock.policy_code,
@@ -236,7 +243,6 @@ def store_result(session: Session, clock: SlaClock, *, business: timedelta, fini
     result.business_seconds = int(business.total_seconds())
     result.breached_at = clock.breached_at if result.result == "breached" else None
     result.finished_at = finished_at
-    session.flush()
 
 
 def pause(session: Session, ticket_id: int, *, reason: str, at: datetime) -> list[SlaClock]:

@@ -33,8 +33,8 @@ def escalate_ticket(session: Session, ticket_id: int, *, level: int, reason: str
     from kefu.tickets import service as tickets
 
     try:
-        with session.begin_nested():
-            tickets.escalate(session, ticket_id, level=level, reason=reason, now=now)
+        # tickets.escalate checks before it writes, so these errors leave nothing half-done.
+        tickets.escalate(session, ticket_id, level=level, reason=reason, now=now)
     except (NotFound, Conflict) as exc:
         # Deleted, or closed before its TicketClosed reached the clocks: the step is still
         # recorded and notified; the ticket simply has nothing left to raise.
@@ -47,6 +47,34 @@ class ScanContext:
 
     escalator: TicketEscalator = escalate_ticket
     recipients: dict[str, list[tuple[str, str | None]]] = field(default_factory=dict)
+    policy_levels: dict[int, tuple[EscalationLevel, ...]] = field(default_factory=dict)
+    # Steps already recorded for the claimed clocks, loaded in one query by the scan.
+    levels_done: dict[int, set[int]] | None = None
+    # Ticket escalations and messages are applied after the batch's clocks, so the clocks'
+    # own rows go to the database in one flush instead of one per clock.
+    pending_tickets: list[tuple[int, int, str]] = field(default_factory=list)
+    pending_messages: list[dict[str, str]] = field(default_factory=list)
+
+    def apply(self, session: Session, *, now: datetime) -> None:
+        """Raises the tickets and queues the messages the processed clocks asked for."""
+        tickets, self.pending_tickets = self.pending_tickets, []
+        messages, self.pending_messages = self.pending_messages, []
+        session.flush()
+        for ticket_id, level, reason in tickets:
+            self.escalator(session, ticket_id, level=level, reason=reason, now=now)
+        for message in messages:
+            enqueue(session, channel="email", purpose="sla", now=now, **message)
+
+    def discard(self) -> None:
+        self.pending_tickets, self.pending_messages = [], []
+
+    def levels(self, session: Session, policy_id: int | None) -> tuple[EscalationLevel, ...]:
+        if policy_id is None:
+            return ()
+        if policy_id not in self.policy_levels:
+            policy = repository.policy_by_id(session, policy_id)
+            self.policy_levels[policy_id] = clocks.policy_spec(policy).escalation if policy else ()
+        return self.policy_levels[policy_id]
 
     def users(self, session: Session, role: str) -> list[tuple[str, str | None]]:
         if role not in self.recipients:
@@ -59,9 +87,9 @@ class ScanContext:
 def process(session: Session, clock: SlaClock, *, now: datetime, context: ScanContext) -> int:
     """Does every step of `clock` that is due at `now` (several after a long outage); returns how many."""
     steps = 0
-    policy = repository.policy_by_id(session, clock.policy_id) if clock.policy_id else None
-    levels = clocks.policy_spec(policy).escalation if policy else ()
-    done = repository.escalation_levels_done(session, clock.id)
+    levels = context.levels(session, clock.policy_id)
+    done = context.levels_done.get(clock.id, set()) if context.levels_done is not None \
+        else repository.escalation_levels_done(session, clock.id)
     if clock.state == "running" and clock.warn_at is not None and clock.warn_at <= now:
         if clock.due_at is not None and now < clock.due_at and 0 not in done:
             _notify(session, clock, levels[0] if levels else None, level=0, now=now, context=context)
@@ -78,7 +106,7 @@ def process(session: Session, clock: SlaClock, *, now: datetime, context: ScanCo
         if level.level not in done:
             _notify(session, clock, level, level=level.level, now=now, context=context)
             reason = f"{TARGET_ZH.get(clock.target, clock.target)}时效超时 / {clock.target} SLA breached"
-            context.escalator(session, clock.ticket_id, level=level.level, reason=reason, now=now)
+            context.pending_tickets.append((clock.ticket_id, level.level, reason))
             steps += 1
         clock.escalation_level = level.level
         clock.next_escalation_at = _escalation_time(session, clock, levels, after=clock.next_escalation_at)
@@ -92,7 +120,9 @@ def _breach(session: Session, clock: SlaClock, levels: tuple[EscalationLevel, ..
     clock.breached_at = clock.due_at
     clock.warn_at = None
     clock.next_escalation_at = _escalation_time(session, clock, levels, after=clock.breached_at)
-    clocks.store_result(session, clock, business=timedelta(seconds=clock.target_seconds), finished_at=None, now=now)
+    # A running clock has no result yet: results are written at the breach or at the end.
+    clocks.store_result(session, clock, business=timedelta(seconds=clock.target_seconds), finished_at=None, now=now,
+                        first=True)
 
 
 def _escalation_time(
@@ -151,6 +181,6 @@ def _notify(
         body = (f"工单 {clock.ticket_id} 的{target}时限已于 {due} 超时，已升级至{who}（第 {level} 级）。"
                 f" / Ticket {clock.ticket_id}: the {clock.target} target was breached at {due}; escalated to"
                 f" level {level} ({name}).")
-    for recipient in recipients:
-        enqueue(session, channel="email", recipient=recipient, subject=subject, body=body, purpose="sla", now=now)
-    session.flush()
+    context.pending_messages.extend(
+        {"recipient": recipient, "subject": subject, "body": body} for recipient in recipients
+    )

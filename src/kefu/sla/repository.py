@@ -86,6 +86,15 @@ def escalation_levels_done(session: Session, clock_id: int) -> set[int]:
     return set(session.scalars(select(SlaEscalation.level).where(SlaEscalation.clock_id == clock_id)))
 
 
+def levels_done_for(session: Session, clock_ids: list[int]) -> dict[int, set[int]]:
+    done: dict[int, set[int]] = {}
+    if clock_ids:
+        query = select(SlaEscalation.clock_id, SlaEscalation.level).where(SlaEscalation.clock_id.in_(clock_ids))
+        for clock_id, level in session.execute(query):
+            done.setdefault(clock_id, set()).add(level)
+    return done
+
+
 def escalations_of_ticket(session: Session, ticket_id: int) -> list[SlaEscalation]:
     return list(
         session.scalars(select(SlaEscalation).where(SlaEscalation.ticket_id == ticket_id).order_by(SlaEscalation.id))

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from kefu.sla import escalation, repository
 from kefu.sla.escalation import ScanContext
+from kefu.sla.models import SlaClock
 
 log = logging.getLogger(__name__)
 
@@ -27,19 +28,39 @@ def scan_due(
 ) -> int:
     """Handles up to `limit` due clocks; returns how many it handled (0 when none is due).
 
-    A clock whose step fails is rolled back to its savepoint, logged and retried a minute
-    later, so one bad clock neither blocks the batch nor spins at the head of the queue."""
+    The batch is done in one savepoint with a single flush. If anything in it fails, the
+    savepoint is rolled back and the clocks are redone one by one, each in its own
+    savepoint: a failing clock is logged and retried a minute later, so it neither blocks
+    the others nor spins at the head of the queue."""
     context = context or ScanContext()
-    handled = 0
-    for clock in repository.claim_due_clocks(session, now=now, limit=limit):
+    claimed = repository.claim_due_clocks(session, now=now, limit=limit)
+    if not claimed:
+        return 0
+    context.levels_done = repository.levels_done_for(session, [c.id for c in claimed])
+    try:
+        with session.begin_nested():
+            with session.no_autoflush:
+                for clock in claimed:
+                    escalation.process(session, clock, now=now, context=context)
+            context.apply(session, now=now)
+    except Exception:
+        log.warning("SLA scan batch failed; redoing its %s clocks one by one", len(claimed), exc_info=True)
+        context.discard()
+        _one_by_one(session, claimed, now=now, context=context)
+    session.flush()
+    return len(claimed)
+
+
+def _one_by_one(session: Session, claimed: list[SlaClock], *, now: datetime, context: ScanContext) -> None:
+    context.levels_done = repository.levels_done_for(session, [c.id for c in claimed])
+    for clock in claimed:
         clock_id = clock.id
         try:
             with session.begin_nested():
                 escalation.process(session, clock, now=now, context=context)
+                context.apply(session, now=now)
         except Exception:
             log.exception("SLA clock %s failed; retrying in %s", clock_id, RETRY_FAILED_AFTER)
+            context.discard()
             session.expire(clock)
             clock.next_check_at = now + RETRY_FAILED_AFTER
-        handled += 1
-    session.flush()
-    return handled
