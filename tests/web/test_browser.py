@@ -92,6 +92,11 @@ def test_agent_searches_a_number_and_sees_the_masked_360_page_with_the_usage_cha
     assert live_server.customer.number not in page.content()
     page.screenshot(path=screenshots / "04-customer-360-agent.png", full_page=True)
 
+    page.set_viewport_size({"width": 390, "height": 844})  # an agent on a phone: tables scroll, the page does not
+    page.wait_for_timeout(300)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=screenshots / "04b-customer-360-agent-390.png", full_page=True)
+
 
 def test_supervisor_unmasks_and_the_access_is_audited(open_page, live_server, screenshots):
     page = open_page(viewport={"width": 1280, "height": 900})

@@ -333,3 +333,20 @@ def test_language_switch_after_a_form_post_goes_back_to_the_form(client, session
     failed = client.post("/login", data={"username": "li.na", "password": "nope", "csrf_token": csrf_token(form.text)},
                          headers={**HTML, "Referer": "http://testserver/login?next=/customers"})
     assert 'href="/login?next=%2Fcustomers&amp;lang=en"' in failed.text
+
+
+def test_only_local_paths_are_followed_after_login():
+    from kefu.web.error_page import safe_next
+
+    assert safe_next("/customers?q=1") == "/customers?q=1"
+    for unsafe in ("//evil.example", "https://evil.example/", "/\\evil.example", "/\t/evil.example", "", None):
+        assert safe_next(unsafe) is None
+
+
+def test_over_the_hourly_code_limit_the_portal_answers_like_for_any_number(client, session, settings, now):
+    customer = customer_with_history(session, now=now)
+    form = csrf_token(client.get("/portal/login", headers=HTML).text)
+    pages = [client.post("/portal/login", data={"number": customer.number, "csrf_token": form}, headers=HTML)
+             for _ in range(settings.otp_max_per_hour + 1)]
+    assert {p.status_code for p in pages} == {200} and pages[-1].text == pages[0].text
+    assert _count(session, OtpCode.id) == settings.otp_max_per_hour

@@ -30,6 +30,9 @@ def safe_next(value: str | None) -> str | None:
     """A local path to return to after login, or None (never another site)."""
     if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
         return None
+    # Browsers drop tabs and newlines inside URLs, so "/\t/evil.example" would become "//evil.example".
+    if any(ch.isspace() or ord(ch) < 32 for ch in value):
+        return None
     return value
 
 
