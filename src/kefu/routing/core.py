@@ -46,7 +46,7 @@ class CoreEngine:
         workflow: Workflow,
         *,
         hours: Mapping[str, cb.Hours] | None = None,
-        offer_timeout: float = 20.0,
+        offer_timeout: float | None = 20.0,
         callback_policy: cb.CallbackPolicy | None = None,
     ) -> None:
         """`hours` maps a group name to its service hours; a queue of a closed group
@@ -221,14 +221,16 @@ class CoreEngine:
 
     def _offer(self, contact: Contact, agent: AgentState, now: float) -> Offer:
         self._offer_seq += 1
-        offer = Offer(self._offer_seq, contact, agent, now, now + self.offer_timeout)
+        expires = None if self.offer_timeout is None else now + self.offer_timeout
+        offer = Offer(self._offer_seq, contact, agent, now, expires)
         contact.state, contact.offer = ContactState.OFFERED, offer
         contact.version += 1
         agent.offer = offer
-        agent.load[contact.cls] = agent.load.get(contact.cls, 0) + 1
+        agent.take(contact.cls, 1)
         agent.version += 1  # its heap entries are stale until it answers
         self.offers[offer.id] = offer
-        self._at(offer.expires_at, "offer_expiry", offer)
+        if expires is not None:
+            self._at(expires, "offer_expiry", offer)
         return offer
 
     def _current(self, offer_id: int) -> Offer:
@@ -272,7 +274,7 @@ class CoreEngine:
         self.offers.pop(offer.id, None)
         contact.offer = None
         agent.offer = None
-        agent.load[contact.cls] -= 1
+        agent.take(contact.cls, -1)
         made: list[Offer] = []
         if contact.state is ContactState.OFFERED:
             if contact.widen_pending:
@@ -303,8 +305,8 @@ class CoreEngine:
         return self._release(agent, cls, now)
 
     def _release(self, agent: AgentState, cls: str, now: float) -> list[Offer]:
-        agent.load[cls] -= 1
-        if agent.total_load() == 0:
+        agent.take(cls, -1)
+        if agent.busy == 0:
             agent.idle_since = now
         if agent.id not in self.agents:
             return []

@@ -47,23 +47,27 @@ class AgentState:
     idle_since: float = 0.0
     handled: int = 0
     load: dict[str, int] = field(default_factory=dict)
+    busy: int = 0  # sum of load, kept in step with it (checked on every offer)
     wrapping: int = 0
     offer: Offer | None = None
     version: int = 0
     queues: list[QueueIndex] = field(default_factory=list)
 
     def total_load(self) -> int:
-        return sum(self.load.values())
+        return self.busy
+
+    def take(self, cls: str, n: int) -> None:
+        self.load[cls] = self.load.get(cls, 0) + n
+        self.busy += n
 
     def available(self, cls: str) -> bool:
         if not self.ready or self.offer is not None:
             return False
-        used = self.load.get(cls, 0)
-        if used >= self.capacity.get(cls, 0):
+        if self.load.get(cls, 0) >= self.capacity.get(cls, 0):
             return False
         if cls in EXCLUSIVE:
-            return self.total_load() == 0
-        return not any(self.load.get(x, 0) for x in EXCLUSIVE)
+            return self.busy == 0
+        return not self.busy or not any(self.load.get(x, 0) for x in EXCLUSIVE)
 
     def activity(self) -> str:
         if self.offer is not None:
@@ -107,10 +111,10 @@ class Contact:
     queued_at: float = 0.0
     answered_at: float | None = None
     ended_at: float | None = None
+    cls: str = field(init=False, default="")  # the capacity class of `channel`
 
-    @property
-    def cls(self) -> str:
-        return channel_class(self.channel)
+    def __post_init__(self) -> None:
+        self.cls = channel_class(self.channel)
 
     def key(self) -> tuple[int, int, float]:
         """Priority first, VIP ahead, then age: the oldest waits least."""
@@ -123,7 +127,7 @@ class Offer:
     contact: Contact
     agent: AgentState
     at: float
-    expires_at: float
+    expires_at: float | None  # None: the engine never withdraws it (simulation)
 
 
 class QueueIndex:

@@ -15,7 +15,7 @@ expression matches its attributes, or the default; a filter's steps widen over t
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -99,12 +99,35 @@ class Workflow:
     filters: tuple[Filter, ...]
     default: Filter
     version: int = 1
+    # The choice depends only on the few attributes the filters read, so it is memoised
+    # on their values: one dict look-up instead of evaluating every filter per contact.
+    _memo: dict[tuple[Any, ...], Filter] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def _names(self) -> tuple[str, ...]:
+        return tuple(sorted({n for f in self.filters for n in f.match.names}))
 
     def filter_for(self, attrs: Mapping[str, Any]) -> Filter:
-        for candidate in self.filters:
-            if candidate.match(attrs):
-                return candidate
-        return self.default
+        try:
+            key = tuple(attrs.get(n) for n in self._names_cached())
+            found = self._memo.get(key)
+        except TypeError:  # an unhashable attribute value: no memo
+            key, found = None, None
+        if found is not None:
+            return found
+        found = next((f for f in self.filters if f.match(attrs)), self.default)
+        if key is not None:
+            if len(self._memo) > 10_000:
+                self._memo.clear()
+            self._memo[key] = found
+        return found
+
+    def _names_cached(self) -> tuple[str, ...]:
+        names = self.__dict__.get("_names_value")
+        if names is None:
+            names = self._names
+            object.__setattr__(self, "_names_value", names)
+        return names
 
     def queue_names(self) -> set[str]:
         return {s.queue for f in (*self.filters, self.default) for s in f.steps}

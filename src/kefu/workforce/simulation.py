@@ -106,7 +106,7 @@ def run(scenario: Scenario, *, progress: Callable[[float], None] | None = None) 
         warmup = min(1800.0, 0.1 * scenario.hours * 3600)
     measured_from = t0 + warmup
     batch_len = (end - measured_from) / scenario.batches
-    engine = RoutingEngine(scenario.queues, scenario.workflow, hours=scenario.group_hours, offer_timeout=1e9)
+    engine = RoutingEngine(scenario.queues, scenario.workflow, hours=scenario.group_hours, offer_timeout=None)
     result = Result(warmup_seconds=warmup, measured_seconds=end - measured_from,
                     batches=[Tally() for _ in range(scenario.batches)])
     agent_id = 0
