@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from kefu.customers import rules
@@ -83,15 +83,19 @@ def yuan(*, negative: bool = False):
     return parse
 
 
+_DAY = re.compile(r"(\d{4})[-/.]?(\d{1,2})[-/.]?(\d{1,2})")
+
+
 def day(raw: str) -> date:
-    for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y.%m.%d"):
+    """YYYY-MM-DD, YYYY/MM/DD, YYYY.MM.DD or YYYYMMDD, years 1900–2100."""
+    match = _DAY.fullmatch(raw)
+    if match:
+        year, month, dom = (int(g) for g in match.groups())
         try:
-            value = datetime.strptime(raw, fmt).date()
+            if 1900 <= year <= 2100:
+                return date(year, month, dom)
         except ValueError:
-            continue
-        if not 1900 <= value.year <= 2100:
-            break
-        return value
+            pass
     raise bad(f"“{raw}”不是日期（格式 YYYY-MM-DD）", f"'{raw}' is not a date (YYYY-MM-DD)")
 
 

@@ -100,45 +100,62 @@ def import_subscribers(
     products = repository.products_by_code(session)
     for start in range(0, len(rows), BATCH):
         batch = rows[start : start + BATCH]
-        subscribers = []
-        for row in batch:
-            account = Account(
-                account_no=row.account_no,
-                balance_fen=row.balance_fen,
-                credit_limit_fen=row.credit_limit_fen,
-                points=row.points,
-                created_at=now,
-            )
-            subscriber = Subscriber(
-                number=row.number,
-                name=row.name,
-                id_number=row.id_number,
-                city=row.city,
-                district=row.district,
-                segment=row.segment,
-                vip_level=row.vip_level,
-                birth_year=row.birth_year,
-                status="active",
-                joined_on=row.joined_on or today,
-                created_at=now,
-            )
-            subscriber.account = account
-            subscribers.append(subscriber)
-        repository.add(session, *subscribers)
-        subscriptions = []
-        for row, subscriber in zip(batch, subscribers, strict=True):
-            plan = products[row.plan_code]
-            subscriptions.append(
-                Subscription(
-                    subscriber_id=subscriber.id,
-                    product_id=plan.id,
-                    start_date=row.plan_start or row.joined_on or today,
-                    order_channel="import",
-                    ordered_by="import",
-                    charged_fee_fen=plan.monthly_fee_fen if row.charged_fee_fen is None else row.charged_fee_fen,
-                )
-            )
-        repository.add(session, *subscriptions)
+        repository.bulk_insert(
+            session,
+            Account,
+            [
+                {
+                    "account_no": row.account_no,
+                    "balance_fen": row.balance_fen,
+                    "credit_limit_fen": row.credit_limit_fen,
+                    "points": row.points,
+                    "created_at": now,
+                }
+                for row in batch
+            ],
+        )
+        account_ids = repository.account_ids_by_no(session, [row.account_no for row in batch])
+        repository.bulk_insert(
+            session,
+            Subscriber,
+            [
+                {
+                    "number": row.number,
+                    "number_reversed": row.number[::-1],
+                    "name": row.name,
+                    "id_number": row.id_number,
+                    "city": row.city,
+                    "district": row.district,
+                    "segment": row.segment,
+                    "vip_level": row.vip_level,
+                    "birth_year": row.birth_year,
+                    "status": "active",
+                    "account_id": account_ids[row.account_no],
+                    "churn_risk": 0.0,
+                    "joined_on": row.joined_on or today,
+                    "created_at": now,
+                }
+                for row in batch
+            ],
+        )
+        subscriber_ids = repository.subscriber_ids_by_number(session, [row.number for row in batch])
+        repository.bulk_insert(
+            session,
+            Subscription,
+            [
+                {
+                    "subscriber_id": subscriber_ids[row.number],
+                    "product_id": products[row.plan_code].id,
+                    "start_date": row.plan_start or row.joined_on or today,
+                    "order_channel": "import",
+                    "ordered_by": "import",
+                    "charged_fee_fen": (
+                        products[row.plan_code].monthly_fee_fen if row.charged_fee_fen is None else row.charged_fee_fen
+                    ),
+                }
+                for row in batch
+            ],
+        )
         if progress is not None:
             progress(start + len(batch), len(rows))
     return schemas.ImportReport(kind="subscribers", created=len(rows), updated=0)

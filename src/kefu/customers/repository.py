@@ -8,7 +8,7 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Row, bindparam, select
+from sqlalchemy import Row, bindparam, insert, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from kefu.customers.models import (
@@ -71,6 +71,26 @@ def _recent_payments(limit: int) -> Any:
         .order_by(Payment.paid_at.desc(), Payment.id.desc())
         .limit(limit)
     )
+
+
+def bulk_insert(session: Session, model: type[Any], rows: list[dict[str, Any]]) -> None:
+    """One executemany INSERT for `rows` (imports: no per-row ORM bookkeeping)."""
+    if rows:
+        session.execute(insert(model), rows)
+
+
+def account_ids_by_no(session: Session, account_nos: list[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for chunk in _chunks(account_nos):
+        found.update(session.execute(select(Account.account_no, Account.id).where(Account.account_no.in_(chunk))).tuples().all())
+    return found
+
+
+def subscriber_ids_by_number(session: Session, numbers: list[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for chunk in _chunks(numbers):
+        found.update(session.execute(select(Subscriber.number, Subscriber.id).where(Subscriber.number.in_(chunk))).tuples().all())
+    return found
 
 
 def subscriber(session: Session, subscriber_id: int) -> Subscriber | None:
