@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 
 def routers() -> list[APIRouter]:
-    from kefu.api import auth, customers, health, knowledge, tickets
+    from kefu.api import auth, customers, health, knowledge, sla, tickets
 
-    return [health.router, auth.router, knowledge.router, customers.router, tickets.router, tickets.problems_router]
+    return [health.router, auth.router, knowledge.router, customers.router, tickets.router, tickets.problems_router,
+            sla.router]
