@@ -30,7 +30,7 @@ from kefu.routing.errors import (
     UnknownQueue,
 )
 from kefu.routing.state import AgentState, Contact, ContactState, Offer, QueueIndex, channel_class
-from kefu.routing.workflow import QueueSpec, Workflow
+from kefu.routing.workflow import ALWAYS, Filter, QueueSpec, Step, Workflow
 
 DEFAULT_CAPACITY = {"voice": 1, "chat": 3, "email": 5}
 
@@ -89,12 +89,17 @@ class CoreEngine:
     # ---- agents ---------------------------------------------------------------
     def add_agent(
         self, agent_id: Hashable, *, attrs: Mapping[str, Any], capacity: Mapping[str, int] | None = None,
-        ready: bool = False, now: float,
+        ready: bool = False, now: float, load: Mapping[str, int] | None = None, handled: int = 0,
+        idle_since: float | None = None,
     ) -> list[Offer]:
-        """Adds (or refreshes the attributes of) an agent and recomputes its queues."""
+        """Adds (or refreshes the attributes of) an agent and recomputes its queues.
+        `load`, `handled` and `idle_since` restore an agent rebuilt from storage."""
         agent = self.agents.get(agent_id)
         if agent is None:
-            agent = AgentState(agent_id, dict(attrs), dict(capacity or DEFAULT_CAPACITY), idle_since=now)
+            agent = AgentState(agent_id, dict(attrs), dict(capacity or DEFAULT_CAPACITY), handled=handled,
+                               idle_since=now if idle_since is None else idle_since)
+            for cls, n in (load or {}).items():
+                agent.take(cls, n)
             self.agents[agent_id] = agent
         else:
             agent.attrs, agent.capacity = dict(attrs), dict(capacity or agent.capacity)
@@ -103,6 +108,9 @@ class CoreEngine:
         agent.queues = [q for q in self.queues.values() if q.spec.expression(agent.attrs)]
         for queue in agent.queues:
             queue.members.add(agent)
+        if idle_since is not None:  # restored: keep its place among the idle
+            agent.ready = ready
+            return self._agent_changed(agent, now)
         return self.set_ready(agent_id, ready, now=now)
 
     def remove_agent(self, agent_id: Hashable, *, now: float) -> list[Offer]:
@@ -142,8 +150,12 @@ class CoreEngine:
     def enqueue(
         self, contact_id: Hashable, *, channel: str, attrs: Mapping[str, Any] | None = None, now: float,
         priority: int = 0, arrived_at: float | None = None, context: Mapping[str, Any] | None = None,
+        queue: str | None = None, step: int = 0, step_started: float | None = None,
+        declined_by: Iterable[Hashable] = (), dispatch: bool = True,
     ) -> list[Offer]:
-        """Routes a new contact through the workflow. A known id is refused (never twice)."""
+        """Routes a new contact through the workflow (or straight to `queue`). A known id
+        is refused (never twice). `step`, `step_started` and `declined_by` restore a contact
+        rebuilt from storage; with dispatch=False it only joins its queue (see dispatch_all)."""
         if contact_id in self.contacts:
             raise ContactNotQueued(contact_id, self.contacts[contact_id].state.value)
         attrs = {**(attrs or {}), "channel": channel}
@@ -151,28 +163,55 @@ class CoreEngine:
             contact_id, channel, attrs, now if arrived_at is None else arrived_at,
             vip_level=int(attrs.get("vip_level") or 0), context=dict(context or {}),
         )
-        chosen = self.workflow.filter_for(attrs)
+        contact.declined_by.update(declined_by)
+        if queue is not None:
+            if queue not in self.queues:
+                raise UnknownQueue(queue)
+            chosen = Filter(f"direct:{queue}", ALWAYS, (Step(queue),), 0)
+        else:
+            chosen = self.workflow.filter_for(attrs)
         contact.filter, contact.priority = chosen, chosen.priority + priority
         self.contacts[contact_id] = contact
-        return self._enter_step(contact, 0, now)
+        return self._enter_step(contact, step, now, started=step_started, dispatch=dispatch)
 
-    def _enter_step(self, contact: Contact, step: int, now: float) -> list[Offer]:
+    def _enter_step(
+        self, contact: Contact, step: int, now: float, *, started: float | None = None, dispatch: bool = True
+    ) -> list[Offer]:
         assert contact.filter is not None
         steps = contact.filter.steps
-        contact.step, contact.widen_pending = step, False
+        step = min(step, len(steps) - 1)
+        start = now if started is None else started
+        # A restored contact may have outlived several steps while nobody was routing.
+        while steps[step].timeout is not None and step + 1 < len(steps) and start + steps[step].timeout <= now:
+            start += steps[step].timeout
+            step += 1
+        contact.step, contact.step_started, contact.widen_pending = step, start, False
         contact.queue = self.queues[steps[step].queue]
         timeout = steps[step].timeout
-        contact.step_due = now + timeout if timeout is not None and step + 1 < len(steps) else None
+        contact.step_due = start + timeout if timeout is not None and step + 1 < len(steps) else None
         if contact.step_due is not None:
             self._at(contact.step_due, "step", contact, step)
-        return self._requeue(contact, now)
+        return self._requeue(contact, now, dispatch=dispatch)
 
-    def _requeue(self, contact: Contact, now: float) -> list[Offer]:
+    def _requeue(self, contact: Contact, now: float, *, dispatch: bool = True) -> list[Offer]:
         contact.state, contact.queued_at = ContactState.QUEUED, now
         contact.version += 1
         assert contact.queue is not None
         contact.queue.push_contact(contact)
-        return self._dispatch_contact(contact, now)
+        return self._dispatch_contact(contact, now) if dispatch else []
+
+    def dispatch_all(self, now: float) -> list[Offer]:
+        """Offers every waiting contact, best first (priority, VIP, age), to the best
+        agent its queue's strategy picks — used after a rebuild from storage."""
+        waiting = sorted(
+            (c for c in self.contacts.values() if c.state is ContactState.QUEUED),
+            key=lambda c: (*c.key(), str(c.id)),
+        )
+        made: list[Offer] = []
+        for contact in waiting:
+            if contact.state is ContactState.QUEUED:
+                made += self._dispatch_contact(contact, now)
+        return made
 
     def _on_step(self, contact: Contact, step: int, now: float) -> list[Offer]:
         if contact.step != step or contact.state not in (ContactState.QUEUED, ContactState.OFFERED):

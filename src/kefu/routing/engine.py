@@ -16,11 +16,9 @@ from typing import Any
 from kefu.routing import callbacks as cb
 from kefu.routing.core import CoreEngine
 from kefu.routing.errors import ContactNotQueued, GroupClosed, NoAgentFree, UnknownQueue
-from kefu.routing.expression import compile_expression
 from kefu.routing.state import Callback, Contact, ContactState, Offer
+from kefu.routing.workflow import ALWAYS as _ALWAYS
 from kefu.routing.workflow import Filter, Step
-
-_ALWAYS = compile_expression("true")
 
 
 def _dt(t: float) -> datetime:
@@ -53,26 +51,41 @@ class RoutingEngine(CoreEngine):
         (`arrived_at`). Raises InvalidCallbackNumber before anything changes."""
         number = cb.normalize_number(number)
         hours = self._group_hours(queue)
+        slot = cb.appointment(_dt(now), hours, self.callback_policy)
+        return self.restore_callback(
+            callback_id, queue=queue, number=number, due_at=slot.due_at.timestamp(),
+            not_before=slot.not_before.timestamp(), now=now, attrs=attrs, context=context,
+            arrived_at=now if arrived_at is None else arrived_at, priority=priority,
+        )
+
+    def restore_callback(
+        self, callback_id: Hashable, *, queue: str, number: str, due_at: float, not_before: float, now: float,
+        attempts: int = 0, attrs: Mapping[str, Any] | None = None, context: Mapping[str, Any] | None = None,
+        arrived_at: float, priority: int | None = None, dispatch: bool = True,
+    ) -> list[Offer]:
+        """Places an appointment whose times are already fixed (new, or rebuilt from storage)."""
+        if queue not in self.queues:
+            raise UnknownQueue(queue)
         if callback_id in self.contacts:
             raise ContactNotQueued(callback_id, self.contacts[callback_id].state.value)
-        slot = cb.appointment(_dt(now), hours, self.callback_policy)
         if priority is None:
             priority = self.callback_policy.base_priority
         contact = Contact(
             callback_id, "callback", {**(attrs or {}), "channel": "callback", "kind": "callback"},
-            now if arrived_at is None else arrived_at, priority=priority,
-            vip_level=int((attrs or {}).get("vip_level") or 0), context=dict(context or {}),
-            callback=Callback(number, slot.due_at.timestamp(), slot.not_before.timestamp()),
+            arrived_at, priority=priority, vip_level=int((attrs or {}).get("vip_level") or 0),
+            context=dict(context or {}), callback=Callback(number, due_at, not_before, attempts),
         )
         contact.filter = Filter("callback", _ALWAYS, (Step(queue),), priority)
+        contact.priority = priority + cb.priority_boost(_dt(now), _dt(due_at), self.callback_policy)
         contact.state = ContactState.SCHEDULED
         self.contacts[callback_id] = contact
-        for at in cb.boost_times(slot.due_at, self.callback_policy):
-            self._at(max(at.timestamp(), now), "callback_boost", contact, contact.callback.attempts)
-        if contact.callback.not_before > now:
-            self._at(contact.callback.not_before, "callback_ready", contact, 0)
+        for at in cb.boost_times(_dt(due_at), self.callback_policy):
+            if at.timestamp() > now:
+                self._at(at.timestamp(), "callback_boost", contact, attempts)
+        if not_before > now:
+            self._at(not_before, "callback_ready", contact, 0)
             return []
-        return self._enter_step(contact, 0, now)
+        return self._enter_step(contact, 0, now, dispatch=dispatch)
 
     def _on_callback_ready(self, contact: Contact, _version: int, now: float) -> list[Offer]:
         if contact.state is not ContactState.SCHEDULED:

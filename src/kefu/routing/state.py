@@ -99,6 +99,7 @@ class Contact:
     state: ContactState = ContactState.QUEUED
     filter: Filter | None = None
     step: int = 0
+    step_started: float = 0.0
     step_due: float | None = None
     widen_pending: bool = False
     queue: QueueIndex | None = None

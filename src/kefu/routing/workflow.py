@@ -30,6 +30,9 @@ CONTACT_ATTRIBUTES = frozenset(
 AGENT_ATTRIBUTES = frozenset({"skills", "language", "languages", "groups", "city", "department", "level"})
 
 
+ALWAYS = compile_expression("true")
+
+
 class Strategy(StrEnum):
     LONGEST_IDLE = "longest_idle"
     FEWEST_CONTACTS = "fewest_contacts"
