@@ -23,14 +23,12 @@ class StaffMember:
     city: str
 
 
+# Few on purpose: each password hash costs about a quarter of a CPU second (argon2).
 STAFF: tuple[StaffMember, ...] = (
     StaffMember("admin", "王建华", ("admin",), "customer_service", "深圳"),
     StaffMember("agent1", "刘晓燕", ("agent",), "customer_service", "深圳"),
     StaffMember("agent2", "陈嘉欣", ("agent",), "customer_service", "深圳"),
-    StaffMember("agent3", "黄志明", ("agent",), "customer_service", "东莞"),
-    StaffMember("agent4", "李春梅", ("agent",), "customer_service", "昆明"),
     StaffMember("specialist1", "张丽娟", ("specialist", "agent"), "customer_service", "深圳"),
-    StaffMember("specialist2", "吴海燕", ("specialist", "agent"), "customer_service", "昆明"),
     StaffMember("billing1", "何婉清", ("complaint_handler",), "billing", "昆明"),
     StaffMember("network1", "罗志强", ("complaint_handler",), "network", "深圳"),
     StaffMember("vas1", "郑国栋", ("complaint_handler",), "vas", "深圳"),
@@ -39,7 +37,6 @@ STAFF: tuple[StaffMember, ...] = (
     StaffMember("hall1", "林佳怡", ("complaint_handler",), "hall", "昆明"),
     StaffMember("inspector1", "许文静", ("inspector",), "customer_service", "深圳"),
     StaffMember("supervisor1", "周海波", ("supervisor",), "customer_service", "深圳"),
-    StaffMember("supervisor2", "杨晓红", ("supervisor",), "customer_service", "昆明"),
     StaffMember("analyst1", "孙立新", ("analyst",), "customer_service", "深圳"),
     StaffMember("kbeditor1", "马丽", ("kb_editor",), "customer_service", "深圳"),
     StaffMember("manager1", "梁振华", ("account_manager",), "government_enterprise", "深圳"),
