@@ -26,14 +26,11 @@ class _Vectorizer:
 
     def features(self, terms: list[str]) -> tuple[list[int], list[float]]:
         counts = Counter(terms)
-        idx: list[int] = []
-        vals: list[float] = []
-        for entry, count in zip(map(self.table.get, counts), counts.values(), strict=True):
-            if entry is not None:
-                idx.append(entry[0])
-                vals.append(entry[1] if count == 1 else (1.0 + math.log(count)) * entry[1])
-        if not idx:
-            return idx, vals
+        found = [(e, c) for e, c in zip(map(self.table.get, counts), counts.values(), strict=True) if e is not None]
+        if not found:
+            return [], []
+        idx = [e[0] for e, _ in found]
+        vals = [e[1] if c == 1 else (1.0 + math.log(c)) * e[1] for e, c in found]
         norm = math.sqrt(math.fsum(v * v for v in vals))
         return idx, [v / norm for v in vals]
 
@@ -44,18 +41,19 @@ class _Head:
         coef = np.asarray(head.clf.coef_, dtype=np.float64)
         self.binary = coef.shape[0] == 1
         self.coef = coef
-        self.intercept = np.asarray(head.clf.intercept_, dtype=np.float64)
+        self.intercept_list = np.asarray(head.clf.intercept_, dtype=np.float64).tolist()
         self.columns = slice(start, start + coef.shape[0])
 
-    def proba(self, z_all: np.ndarray) -> dict[str, float]:
-        z = z_all[self.columns] + self.intercept
+    def proba(self, z_all: list[float]) -> dict[str, float]:
+        # Plain floats: for ten classes Python's math beats numpy's per-call overhead.
+        z = [a + b for a, b in zip(z_all[self.columns], self.intercept_list, strict=True)]
         if self.binary:
-            p1 = 1.0 / (1.0 + math.exp(-float(z[0])))
-            probs = [1.0 - p1, p1]
-        else:
-            e = np.exp(z - z.max())
-            probs = (e / e.sum()).tolist()
-        return dict(zip(self.labels, probs, strict=True))
+            p1 = 1.0 / (1.0 + math.exp(-z[0]))
+            return dict(zip(self.labels, (1.0 - p1, p1), strict=True))
+        top = max(z)
+        e = [math.exp(v - top) for v in z]
+        total = sum(e)
+        return {label: v / total for label, v in zip(self.labels, e, strict=True)}
 
 
 class Scorer:
@@ -87,7 +85,7 @@ class Scorer:
         wi, wv = self.words.features(word_analyzer(tokens))
         ci, cv = self.chars.features(self._char_ngrams(text))
         idx, vals = wi + ci, wv + cv
-        z = np.asarray(vals) @ self.weights[idx] if idx else np.zeros(self.n_outputs)
+        z = (np.asarray(vals) @ self.weights[idx]).tolist() if idx else [0.0] * self.n_outputs
         category = self.category.proba(z)
         root_cause = self.root_cause.proba(z) if self.root_cause else {}
         emotion = self.emotion.proba(z) if self.emotion else None
