@@ -6,6 +6,7 @@ from sqlalchemy import MetaData
 
 
 def metadata() -> MetaData:
+    import kefu.agents.models
     import kefu.core.audit
     import kefu.core.events
     import kefu.core.outbound
@@ -13,6 +14,7 @@ def metadata() -> MetaData:
     import kefu.identity.models
     import kefu.knowledge.models
     import kefu.nlp.models
+    import kefu.routing.models
     import kefu.sla.models
     import kefu.tickets.models  # noqa: F401
     from kefu.core.db import Base

@@ -1,0 +1,78 @@
+"""Every query on the agent tables."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from kefu.agents.models import AgentGroup, AgentGroupMember, AgentProfile, PresenceLog, Skill
+
+
+def _with_details():
+    return (selectinload(AgentProfile.skills), selectinload(AgentProfile.memberships))
+
+
+def agent_by_id(session: Session, agent_id: int, *, for_update: bool = False) -> AgentProfile | None:
+    query = select(AgentProfile).where(AgentProfile.id == agent_id).options(*_with_details())
+    if for_update:
+        query = query.with_for_update()
+    return session.scalars(query).first()
+
+
+def agent_by_user(session: Session, user_id: int) -> AgentProfile | None:
+    return session.scalars(
+        select(AgentProfile).where(AgentProfile.user_id == user_id).options(*_with_details())
+    ).first()
+
+
+def agent_by_employee_no(session: Session, employee_no: str) -> AgentProfile | None:
+    return session.scalars(select(AgentProfile).where(AgentProfile.employee_no == employee_no)).first()
+
+
+def agents(
+    session: Session, *, presence: Sequence[str] | None = None, lock: bool = False
+) -> list[AgentProfile]:
+    """Active agents; with lock, the rows are locked FOR UPDATE SKIP LOCKED (PostgreSQL) so a
+    concurrent dispatcher routes to the others rather than offering the same agent twice."""
+    query = select(AgentProfile).where(AgentProfile.active.is_(True)).options(*_with_details())
+    if presence:
+        query = query.where(AgentProfile.presence.in_(list(presence)))
+    if lock:
+        query = query.with_for_update(skip_locked=True, of=AgentProfile)
+    return list(session.scalars(query.order_by(AgentProfile.id)))
+
+
+def skills(session: Session) -> list[Skill]:
+    return list(session.scalars(select(Skill).order_by(Skill.name)))
+
+
+def skill_names(session: Session) -> set[str]:
+    return set(session.scalars(select(Skill.name)))
+
+
+def group_by_code(session: Session, code: str) -> AgentGroup | None:
+    return session.scalars(select(AgentGroup).where(AgentGroup.code == code)).first()
+
+
+def groups(session: Session) -> list[AgentGroup]:
+    return list(session.scalars(select(AgentGroup).order_by(AgentGroup.code)))
+
+
+def group_codes_by_agent(session: Session) -> dict[int, list[str]]:
+    rows = session.execute(
+        select(AgentGroupMember.agent_id, AgentGroup.code).join(AgentGroup, AgentGroup.id == AgentGroupMember.group_id)
+    )
+    found: dict[int, list[str]] = {}
+    for agent_id, code in rows:
+        found.setdefault(agent_id, []).append(code)
+    return found
+
+
+def presence_log(session: Session, agent_id: int, *, since: datetime | None = None) -> list[PresenceLog]:
+    query = select(PresenceLog).where(PresenceLog.agent_id == agent_id)
+    if since is not None:
+        query = query.where(PresenceLog.at >= since)
+    return list(session.scalars(query.order_by(PresenceLog.at, PresenceLog.id)))

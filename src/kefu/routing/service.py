@@ -1,0 +1,221 @@
+"""Contact routing use cases on the durable queue. Each call rebuilds the pure engine
+from the tables (agents locked, contacts claimed with SKIP LOCKED), lets it decide, and
+writes the decisions back. Services flush, never commit."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from kefu.agents import service as agents
+from kefu.agents.models import AgentProfile
+from kefu.agents.presence import Presence
+from kefu.core.errors import InvalidInput, PermissionDenied
+from kefu.core.events import record
+from kefu.routing import callbacks as cb
+from kefu.routing import config_service, repository
+from kefu.routing.engine import RoutingEngine
+from kefu.routing.errors import ContactNotFound, ContactNotQueued, OfferNoLongerValid
+from kefu.routing.events import ContactAssigned, ContactEnded, ContactOffered
+from kefu.routing.models import RoutingContact
+from kefu.routing.state import CHANNEL_CLASS, channel_class
+
+OFFER_SECONDS = 20
+POLICY = cb.CallbackPolicy()
+
+
+def to_seconds(at: datetime) -> float:
+    return at.timestamp()
+
+
+def _dt(t: float) -> datetime:
+    return datetime.fromtimestamp(t, UTC)
+
+
+def build_engine(session: Session, *, now: datetime, lock: bool) -> RoutingEngine:
+    """The engine with every signed-in agent this transaction could lock, with live loads."""
+    _, workflow = config_service.active_workflow(session)
+    engine = RoutingEngine(config_service.queue_specs(session), workflow, hours=agents.all_group_hours(session),
+                           offer_timeout=None, callback_policy=POLICY)
+    loads, offered = repository.agent_loads(session)
+    handled = repository.handled_since(session, now - timedelta(hours=12))
+    ended = repository.last_ended(session)
+    for agent in agents.routable_agents(session, lock=lock):
+        load: dict[str, int] = {}
+        for channel, n in loads.get(agent.id, {}).items():
+            load[channel_class(channel)] = load.get(channel_class(channel), 0) + n
+        idle = max(agent.presence_since, ended.get(agent.id, agent.presence_since))
+        ready = agent.presence in (Presence.READY, Presence.TALKING) and agent.id not in offered
+        engine.add_agent(agent.id, attrs=agent.attrs, capacity=agent.capacity, ready=ready, now=to_seconds(now),
+                         load=load, handled=handled.get(agent.id, 0), idle_since=to_seconds(idle))
+    return engine
+
+
+def receive_contact(
+    session: Session, *, channel: str, now: datetime, attrs: dict[str, Any] | None = None,
+    subscriber_id: int | None = None, ticket_id: int | None = None, priority: int = 0,
+    context: dict[str, Any] | None = None,
+) -> RoutingContact:
+    """Queues a new contact durably and routes it (it may be offered at once)."""
+    if channel not in CHANNEL_CLASS or channel == "callback":
+        raise InvalidInput(f"未知渠道：{channel}", f"Unknown channel: {channel}", code="unknown_channel")
+    _, workflow = config_service.active_workflow(session)
+    attrs = {**(attrs or {}), "channel": channel}
+    first = workflow.filter_for(attrs).steps[0].queue
+    row = RoutingContact(
+        kind="live", channel=channel, state="queued", subscriber_id=subscriber_id, ticket_id=ticket_id,
+        attrs=attrs, context={**(context or {}), "customer_id": subscriber_id, "ticket_id": ticket_id},
+        priority=priority, step=0, step_started_at=now, queue_name=first, declined_by=[], arrived_at=now,
+    )
+    session.add(row)
+    session.flush()
+    dispatch(session, now=now)
+    return row
+
+
+def dispatch(session: Session, *, now: datetime) -> list[RoutingContact]:
+    """Offers waiting contacts to ready agents; returns the contacts offered."""
+    engine = build_engine(session, now=now, lock=True)
+    rows = {row.id: row for row in repository.claim_routable(session, now=now)}
+    t = to_seconds(now)
+    for row in rows.values():
+        if row.kind == "callback":
+            engine.restore_callback(
+                row.id, queue=row.queue_name or "", number=row.callback_number or "", due_at=to_seconds(row.due_at),
+                not_before=to_seconds(row.not_before), now=t, attempts=row.attempts, attrs=row.attrs,
+                context=row.context, arrived_at=to_seconds(row.arrived_at), priority=row.priority, dispatch=False,
+            )
+        else:
+            direct = row.route[len("direct:"):] if row.route and row.route.startswith("direct:") else None
+            engine.enqueue(
+                row.id, channel=row.channel, attrs=row.attrs, now=t, priority=row.priority,
+                arrived_at=to_seconds(row.arrived_at), queue=direct, step=row.step,
+                step_started=to_seconds(row.step_started_at or row.arrived_at), declined_by=row.declined_by, dispatch=False,
+            )
+    offers = engine.dispatch_all(t)
+    for row in rows.values():
+        contact = engine.contacts[row.id]
+        row.step, row.step_started_at = contact.step, _dt(contact.step_started)
+        row.queue_name = contact.queue.name if contact.queue is not None else row.queue_name
+        if row.state == "scheduled":
+            row.state = "queued"
+    offered = []
+    for offer in offers:
+        row = rows[offer.contact.id]
+        row.state, row.agent_id, row.offer_seq = "offered", int(offer.agent.id), row.offer_seq + 1
+        row.offered_at, row.offer_expires_at = now, now + timedelta(seconds=OFFER_SECONDS)
+        record(session, ContactOffered(row.id, row.agent_id, row.queue_name or "", now), now=now)
+        offered.append(row)
+    session.flush()
+    return offered
+
+
+def get_contact(session: Session, contact_id: int, *, for_update: bool = False) -> RoutingContact:
+    row = repository.contact_by_id(session, contact_id, for_update=for_update)
+    if row is None:
+        raise ContactNotFound(contact_id)
+    return row
+
+
+def offers_for(session: Session, agent: AgentProfile) -> list[RoutingContact]:
+    return [c for c in repository.contacts_of_agent(session, agent.id) if c.state == "offered"]
+
+
+def accept(session: Session, contact_id: int, *, agent: AgentProfile, offer_seq: int, now: datetime) -> RoutingContact:
+    """The offered agent takes the contact. Exactly one accept can win (compare-and-set)."""
+    if not repository.accept_offer(session, contact_id, agent_id=agent.id, offer_seq=offer_seq, now=now):
+        raise OfferNoLongerValid(f"{contact_id}/{offer_seq}")
+    row = get_contact(session, contact_id)
+    session.refresh(row)
+    if agent.presence == Presence.READY:
+        agents.change_presence(session, agent, to=Presence.TALKING, now=now, by_routing=True)
+    waited = (now - row.arrived_at).total_seconds()
+    record(session, ContactAssigned(row.id, agent.id, row.ticket_id, waited, now), now=now)
+    return row
+
+
+def _offered_to(session: Session, contact_id: int, agent: AgentProfile, offer_seq: int) -> RoutingContact:
+    row = get_contact(session, contact_id, for_update=True)
+    if row.state != "offered" or row.agent_id != agent.id or row.offer_seq != offer_seq:
+        raise OfferNoLongerValid(f"{contact_id}/{offer_seq}")
+    return row
+
+
+def _back_to_queue(row: RoutingContact, agent_id: int) -> None:
+    row.state, row.agent_id, row.offered_at, row.offer_expires_at = "queued", None, None, None
+    row.declined_by = [*row.declined_by, agent_id]
+
+
+def decline(session: Session, contact_id: int, *, agent: AgentProfile, offer_seq: int, now: datetime) -> RoutingContact:
+    """The contact keeps its place and is offered to someone else."""
+    row = _offered_to(session, contact_id, agent, offer_seq)
+    _back_to_queue(row, agent.id)
+    session.flush()
+    dispatch(session, now=now)
+    return row
+
+
+def expire_offers(session: Session, *, now: datetime) -> int:
+    """Offers that rang out go back to the queue; their agent is put on a break."""
+    expired = repository.claim_expired_offers(session, now=now)
+    for row in expired:
+        agent_id = row.agent_id
+        _back_to_queue(row, agent_id)
+        agent = agents.get_agent(session, agent_id)
+        if agent.presence == Presence.READY:
+            agents.change_presence(session, agent, to=Presence.BREAK, reason="未接听 missed offer", now=now,
+                                   by_routing=True)
+    session.flush()
+    return len(expired)
+
+
+def assigned_to(session: Session, contact_id: int, agent: AgentProfile) -> RoutingContact:
+    row = get_contact(session, contact_id, for_update=True)
+    if row.state != "assigned":
+        raise ContactNotQueued(contact_id, row.state)
+    if row.agent_id != agent.id:
+        raise PermissionDenied("该话务不是由您接起的", "This contact is not yours", code="not_your_contact")
+    return row
+
+
+def after_contact(session: Session, agent: AgentProfile, *, now: datetime) -> None:
+    if agent.presence == Presence.TALKING and not repository.contacts_of_agent(session, agent.id):
+        agents.change_presence(session, agent, to=Presence.WRAP_UP, now=now, by_routing=True)
+
+
+def complete(session: Session, contact_id: int, *, agent: AgentProfile, now: datetime) -> RoutingContact:
+    """The conversation ended; the agent goes to wrap-up (整理) until they are ready again."""
+    row = assigned_to(session, contact_id, agent)
+    row.state, row.ended_at, row.outcome = "ended", now, row.outcome or "handled"
+    session.flush()
+    after_contact(session, agent, now=now)
+    record(session, ContactEnded(row.id, agent.id, "handled", now), now=now)
+    return row
+
+
+def abandon(session: Session, contact_id: int, *, now: datetime) -> RoutingContact:
+    """The caller hung up while waiting (reported by the switch or the chat widget)."""
+    row = get_contact(session, contact_id, for_update=True)
+    if row.state not in ("queued", "offered", "scheduled"):
+        raise ContactNotQueued(contact_id, row.state)
+    row.state, row.ended_at, row.outcome, row.offer_expires_at = "abandoned", now, "abandoned", None
+    session.flush()
+    record(session, ContactEnded(row.id, row.agent_id, "abandoned", now), now=now)
+    return row
+
+
+def waiting(session: Session, *, queue: str | None = None) -> list[RoutingContact]:
+    return repository.waiting(session, queue=queue)
+
+
+def routing_tick(session: Session, now: datetime) -> int:
+    """The worker's job: expire rung-out offers, then route what waits (safe to run twice)."""
+    try:
+        config_service.active_workflow(session)
+    except config_service.NoWorkflow:
+        return 0
+    expired = expire_offers(session, now=now)
+    return expired + len(dispatch(session, now=now))
+
