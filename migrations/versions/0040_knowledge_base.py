@@ -12,7 +12,6 @@ from alembic import op
 
 import kefu.core.db
 
-
 revision: str = '0040'
 down_revision: str | Sequence[str] | None = '0001'
 branch_labels: str | Sequence[str] | None = None
@@ -94,6 +93,7 @@ def upgrade() -> None:
     sa.Column('published_by', sa.String(length=100), nullable=False),
     sa.Column('published_at', kefu.core.db.UtcDateTime(timezone=True), nullable=False),
     sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('search_words', sa.JSON(), nullable=True),
     sa.ForeignKeyConstraint(['article_id'], ['kb_articles.id'], name=op.f('fk_kb_article_versions_article_id_kb_articles'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_kb_article_versions')),
     sa.UniqueConstraint('article_id', 'version_no', name=op.f('uq_kb_article_versions_article_id'))

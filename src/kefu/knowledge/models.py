@@ -8,6 +8,7 @@ whole, in kb_article_versions, and search serves the version named by
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -74,6 +75,8 @@ class ArticleVersion(Base):
     published_by: Mapped[str] = mapped_column(String(100))
     published_at: Mapped[datetime]
     note: Mapped[str] = mapped_column(Text, default="")
+    # search.word_tokens() of this version, so search indexes are built without re-segmenting.
+    search_words: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     article: Mapped[Article] = relationship(back_populates="versions", lazy="raise")
 

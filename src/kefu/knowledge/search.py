@@ -42,6 +42,7 @@ class Doc:
     valid_from: datetime | None
     valid_to: datetime | None
     feedback: int = 0  # thumbs up + resolved − thumbs down
+    stored_words: dict | None = None  # word_tokens() saved at publish, used if still current
 
 
 @dataclass(frozen=True)
@@ -74,10 +75,23 @@ class _Tokens:
 TokenCache = dict[tuple[int, int, int], _Tokens]
 
 
+def word_tokens(question: str, phrasings: Sequence[str], answer_text: str) -> dict:
+    """The jieba words of an article (the slow part of indexing), stored with its published
+    version so a process builds its index without segmenting every article again."""
+    return {
+        "v": tokenize.version(),
+        "q": [tokenize.words(t) for t in (question, *phrasings)],
+        "a": tokenize.words(answer_text),
+    }
+
+
 def _tokens_of(doc: Doc) -> _Tokens:
     texts = [doc.question, *doc.phrasings]
-    questions = [(tokenize.words(t), tokenize.char_bigrams(t), tokenize.pinyin_bigrams(t)) for t in texts]
-    answer = tokenize.words(doc.answer_text)
+    stored = doc.stored_words
+    if not stored or stored.get("v") != tokenize.version() or len(stored.get("q", ())) != len(texts):
+        stored = word_tokens(doc.question, doc.phrasings, doc.answer_text)
+    questions = [(w, tokenize.char_bigrams(t), tokenize.pinyin_bigrams(t)) for w, t in zip(stored["q"], texts, strict=True)]
+    answer = stored["a"]
     vocabulary = frozenset(w for q in questions for w in (*q[0], *q[2])) | frozenset(answer)
     return _Tokens(questions, answer, vocabulary)
 
@@ -112,9 +126,10 @@ class Index:
         tokens = []
         for doc in self.docs:
             key = (doc.article_id, doc.version, hash((doc.question, doc.phrasings, doc.answer_text)))
-            if key not in cache:
-                cache[key] = _tokens_of(doc)
-            tokens.append(cache[key])
+            found = cache.get(key)
+            if found is None:
+                found = cache[key] = _tokens_of(doc)
+            tokens.append(found)
         self.tokens = tokens
         self.empty = not self.docs
         if self.empty:
@@ -148,16 +163,17 @@ class Index:
         w = self.weights
         words = tokenize.words(query)
         synonyms = tokenize.expand(words)
+        sounds = tokenize.pinyin_bigrams(query)
         m = len(self.docs)
         expanded = lambda bm25, size: _scores(bm25, words, size) + w.synonym * _scores(bm25, synonyms, size)  # noqa: E731
         scores = (
             w.words * expanded(self.words, m)
             + w.bigrams * _scores(self.bigrams, tokenize.char_bigrams(query), m)
-            + w.pinyin * _scores(self.pinyin, tokenize.pinyin_bigrams(query), m)
+            + w.pinyin * _scores(self.pinyin, sounds, m)
             + w.answer * expanded(self.answers, m)
         ) * self.prior
         scores = np.where(self.available(audience=audience, now=now), scores, 0.0)
-        return self._top(scores, limit, lambda i: self._confidence(query, words, i))
+        return self._top(scores, limit, lambda i: self._confidence(words, sounds, i))
 
     def _top(self, scores: np.ndarray, limit: int, confidence: Callable[[int], float]) -> list[Hit]:
         k = min(limit, len(scores))
@@ -175,12 +191,12 @@ class Index:
     def _idf(self, token: str) -> float:
         return math.log(1.0 + len(self.docs) / (1 + self.df.get(token, 0)))
 
-    def _confidence(self, query: str, words: list[str], i: int) -> float:
+    def _confidence(self, words: list[str], sounds: list[str], i: int) -> float:
         """Share of the query's information (idf-weighted) the article covers, by words or by sound."""
         vocabulary = self.tokens[i].vocabulary
         table = tokenize.synonym_map()
         best = 0.0
-        for tokens in (list(dict.fromkeys(words)), list(dict.fromkeys(tokenize.pinyin_bigrams(query)))):
+        for tokens in (list(dict.fromkeys(words)), list(dict.fromkeys(sounds))):
             total = sum(self._idf(t) for t in tokens)
             if not total:
                 continue

@@ -32,6 +32,7 @@ from kefu.knowledge.text import plain_text, render_html
 _KEEP = 4
 _indexes: OrderedDict[str, Index] = OrderedDict()
 _token_cache: TokenCache = {}
+_building: set[str] = set()
 _lock = threading.Lock()
 
 
@@ -40,30 +41,48 @@ def _docs(session: Session) -> list[Doc]:
         Doc(
             article_id=v.article_id, version=v.version_no, question=v.question, phrasings=tuple(v.phrasings),
             answer_text=plain_text(v.answer), category=v.category, visibility=v.visibility,
-            valid_from=v.valid_from, valid_to=v.valid_to, feedback=balance,
+            valid_from=v.valid_from, valid_to=v.valid_to, feedback=balance, stored_words=v.search_words,
         )
         for v, balance in repository.live_versions(session)
     ]
 
 
 def current_index(session: Session) -> Index:
-    """The index for what is published now, built (once per process) if it changed."""
+    """The index for what is published now, built (once per process) if it changed.
+
+    While one request builds it, others in the process keep answering from the previous
+    index for those few seconds rather than queueing behind the build."""
     stamp = repository.index_stamp(session)
     with _lock:
         index = _indexes.get(stamp)
         if index is not None:
             _indexes.move_to_end(stamp)
             return index
+        if stamp in _building and _indexes:
+            return next(reversed(_indexes.values()))
+        _building.add(stamp)
+    try:
         docs = _docs(session)
-        # The token cache is keyed by content, so an unchanged article is not re-tokenised.
-        live = {(d.article_id, d.version, hash((d.question, d.phrasings, d.answer_text))) for d in docs}
-        for key in [k for k in _token_cache if k not in live]:
-            del _token_cache[key]
         index = Index(docs, cache=_token_cache)
-        _indexes[stamp] = index
-        while len(_indexes) > _KEEP:
-            _indexes.popitem(last=False)
+        with _lock:
+            # Keyed by content, so an unchanged article is not tokenised again; drop the rest.
+            live = {(d.article_id, d.version, hash((d.question, d.phrasings, d.answer_text))) for d in docs}
+            for key in [k for k in _token_cache if k not in live]:
+                del _token_cache[key]
+            _indexes[stamp] = index
+            while len(_indexes) > _KEEP:
+                _indexes.popitem(last=False)
         return index
+    finally:
+        with _lock:
+            _building.discard(stamp)
+
+
+def forget_indexes() -> None:
+    """Drops this process's indexes and token cache (benchmarks measure a cold start)."""
+    with _lock:
+        _indexes.clear()
+        _token_cache.clear()
 
 
 def plain_index(session: Session) -> PlainIndex:
@@ -196,4 +215,4 @@ def metrics(session: Session, *, now: datetime, days: int = 30, failed_limit: in
     )
 
 
-__all__ = ["Weights", "current_index", "feedback", "metrics", "plain_index", "read_answer", "search", "suggest"]
+__all__ = ["Weights", "current_index", "feedback", "forget_indexes", "metrics", "plain_index", "read_answer", "search", "suggest"]

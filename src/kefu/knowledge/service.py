@@ -15,7 +15,8 @@ from kefu.knowledge import lifecycle, repository
 from kefu.knowledge.errors import ArticleNotFound, DuplicateQuestion, InvalidArticle, VersionNotFound
 from kefu.knowledge.models import Article, ArticleVersion
 from kefu.knowledge.schemas import ArticleIn, ArticlePatch
-from kefu.knowledge.text import question_key
+from kefu.knowledge.search import word_tokens
+from kefu.knowledge.text import plain_text, question_key
 
 CONTENT_FIELDS = ("question", "answer", "phrasings", "category", "products", "visibility",
                   "valid_from", "valid_to", "owner", "owner_contact")
@@ -93,6 +94,7 @@ def _publish_version(session: Session, article: Article, *, actor: str, now: dat
     version = ArticleVersion(
         article_id=article.id, version_no=number, author=article.updated_by, published_by=actor,
         published_at=now, note=note,
+        search_words=word_tokens(article.question, article.phrasings, plain_text(article.answer)),
         **{f: getattr(article, f) for f in CONTENT_FIELDS if f != "owner_contact"},
     )
     session.add(version)

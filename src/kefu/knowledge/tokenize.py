@@ -8,6 +8,7 @@ query differently from the article; toneless pinyin bigrams (with zh/z, ch/c, sh
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import threading
@@ -64,6 +65,13 @@ DOMAIN_WORDS = tuple(_DOMAIN_TEXT.split())
 
 
 @lru_cache(maxsize=1)
+def version() -> str:
+    """Changes whenever segmentation could: stored word tokens older than this are redone."""
+    parts = [jieba.__version__, _STOPWORDS_TEXT, _DOMAIN_TEXT, repr(synonym_groups())]
+    return hashlib.sha1("\n".join(parts).encode()).hexdigest()[:12]
+
+
+@lru_cache(maxsize=1)
 def _tokenizer() -> jieba.Tokenizer:
     # A private jieba instance: our added words do not change how other modules segment.
     jieba.setLogLevel(logging.WARNING)
@@ -99,7 +107,11 @@ def char_bigrams(text: str) -> list[str]:
 _FOLD = (("zh", "z"), ("ch", "c"), ("sh", "s"))
 
 
-def _fold(syllable: str) -> str:
+@lru_cache(maxsize=30000)
+def _syllable(char: str) -> str:
+    """One character's toneless pinyin, accent-folded. Per character, not per phrase: a
+    heteronym always gets the same reading, so article and query agree (and it is fast)."""
+    syllable = lazy_pinyin(char)[0]
     for long, short in _FOLD:
         if syllable.startswith(long):
             syllable = short + syllable[len(long) :]
@@ -111,7 +123,7 @@ def pinyin_bigrams(text: str) -> list[str]:
     """Toneless, accent-folded pinyin of adjacent Chinese characters, e.g. 流量 → liu_lian."""
     grams: list[str] = []
     for run in _CJK_RUN.findall(normalise(text)):
-        syllables = [_fold(s) for s in lazy_pinyin(run)]
+        syllables = [_syllable(c) for c in run]
         if len(syllables) == 1:
             grams.append(syllables[0])
         grams.extend(f"{a}_{b}" for a, b in zip(syllables, syllables[1:], strict=False))

@@ -12,7 +12,8 @@ from kefu.knowledge import formats, lifecycle, repository, service
 from kefu.knowledge.errors import ImportFailed
 from kefu.knowledge.models import Article, ArticleVersion
 from kefu.knowledge.schemas import ArticleIn
-from kefu.knowledge.text import question_key
+from kefu.knowledge.search import word_tokens
+from kefu.knowledge.text import plain_text, question_key
 
 
 def _problems(error: ValidationError) -> list[str]:
@@ -74,6 +75,7 @@ def import_articles(
         session.add_all(
             ArticleVersion(
                 article_id=a.id, version_no=1, author=actor, published_by=actor, published_at=now, note="导入 import",
+                search_words=word_tokens(a.question, a.phrasings, plain_text(a.answer)),
                 **{f: getattr(a, f) for f in service.CONTENT_FIELDS if f != "owner_contact"},
             )
             for a in created
