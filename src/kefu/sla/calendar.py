@@ -8,6 +8,7 @@ turned into UTC open intervals once and cached per date, so `due_at` is a short 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -23,8 +24,8 @@ WEEKDAY_ZH = ("周一", "周二", "周三", "周四", "周五", "周六", "周�
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _US = timedelta(microseconds=1)
 ZERO = timedelta(0)
-# A calendar that is open at least once a year answers within this many days.
-_MAX_SEARCH_DAYS = 800
+# A calendar closed for this many years in a row is an error, not a long wait.
+_MAX_SEARCH_YEARS = 3
 _SPAN = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
 
 # The years the installed chinese-calendar knows; outside them a holiday-aware calendar refuses.
@@ -141,7 +142,8 @@ class BusinessCalendar:
         self.tz = ZoneInfo(spec.timezone)
         self.always_open = spec.always_open
         self._days: dict[int, tuple[tuple[int, int], ...]] = {}
-        self._local_day_of_hour: dict[int, int] = {}
+        self._local_day_of_hour: dict[int, tuple[int, int]] = {}
+        self._years: dict[int, tuple[int, list[int], int]] = {}
 
     @staticmethod
     def twenty_four_seven(code: str = "24x7", timezone: str = "Asia/Shanghai") -> BusinessCalendar:
@@ -193,51 +195,108 @@ class BusinessCalendar:
         self._days[ordinal] = intervals
         return intervals
 
-    def _local_ordinal(self, t: int, at: datetime) -> int:
-        """The local date (ordinal) of the instant `t` (UTC µs), cached per UTC hour: every
-        real time zone's offset is a multiple of 15 minutes, so a UTC hour never spans two
-        local dates unless the offset has minutes; those zones skip the cache."""
+    def _local_day(self, t: int, at: datetime) -> tuple[int, int]:
+        """(ordinal, year) of the local date of the instant `t` (UTC µs), cached per UTC hour:
+        a UTC hour never spans two local dates when the offset is whole hours; other zones
+        skip the cache."""
         hour = t // 3_600_000_000
-        ordinal = self._local_day_of_hour.get(hour)
-        if ordinal is None:
+        found = self._local_day_of_hour.get(hour)
+        if found is None:
             local = at.astimezone(self.tz)
-            ordinal = local.toordinal()
+            found = (local.toordinal(), local.year)
             offset = local.utcoffset()
             if offset is not None and offset % timedelta(hours=1) == ZERO:
-                self._local_day_of_hour[hour] = ordinal
-        return ordinal
+                self._local_day_of_hour[hour] = found
+        return found
+
+    def _year(self, year: int) -> tuple[int, list[int], int]:
+        """(first ordinal, cumulative open µs at the end of each day, total) of a local year,
+        built once: a due time is then a binary search, however long the target."""
+        table = self._years.get(year)
+        if table is None:
+            first, last = date(year, 1, 1).toordinal(), date(year, 12, 31).toordinal()
+            ends, total = [], 0
+            for ordinal in range(first, last + 1):
+                for opens, closes in self._intervals(ordinal):
+                    total += closes - opens
+                ends.append(total)
+            table = (first, ends, total)
+            self._years[year] = table
+        return table
+
+    def _position(self, t: int, at: datetime) -> tuple[int, int]:
+        """(year, open µs from the start of that local year up to `t`)."""
+        ordinal, year = self._local_day(t, at)
+        first, ends, _ = self._year(year)
+        k = ordinal - first
+        before = ends[k - 1] if k else 0
+        for opens, closes in self._intervals(ordinal):
+            if closes <= t:
+                before += closes - opens
+            elif opens < t:
+                before += t - opens
+        return year, before
 
     def is_open(self, at: datetime) -> bool:
         if self.always_open:
             return True
         t = (at - _EPOCH) // _US
-        return any(a <= t < b for a, b in self._intervals(at.astimezone(self.tz).toordinal()))
+        return any(a <= t < b for a, b in self._intervals(self._local_day(t, at)[0]))
 
     # --- arithmetic ------------------------------------------------------------------------
 
     def add(self, start: datetime, target: timedelta) -> datetime:
-        """The instant when `target` of open time has passed since `start`."""
+        """The instant when `target` of open time has passed since `start` (for a zero
+        target: `start` if open, else the next opening)."""
         if target < ZERO:
             raise ValueError("target must not be negative")
         if self.always_open:
             return start + target
         t = (start - _EPOCH) // _US
+        if not target:
+            return self._next_open(t, start)
         remaining = target // _US
-        ordinal = self._local_ordinal(t, start)
-        intervals = self._intervals
-        for _ in range(_MAX_SEARCH_DAYS):
-            for opens, closes in intervals(ordinal):
-                if closes <= t:
-                    continue
-                begin = opens if opens > t else t
-                available = closes - begin
-                if remaining <= available:
-                    return _EPOCH + timedelta(microseconds=begin + remaining)
-                remaining -= available
+        ordinal, year = self._local_day(t, start)
+        # Most targets end on the day they start: walk that day's intervals first.
+        for opens, closes in self._intervals(ordinal):
+            if closes <= t:
+                continue
+            begin = opens if opens > t else t
+            if remaining <= closes - begin:
+                return _EPOCH + timedelta(0, 0, begin + remaining)
+            remaining -= closes - begin
+        # The rest is a binary search in the year's cumulative open time.
+        first, ends, total = self._year(year)
+        goal = ends[ordinal - first] + remaining
+        for _ in range(_MAX_SEARCH_YEARS):
+            if goal <= total:
+                break
+            goal -= total
+            year += 1
+            first, ends, total = self._year(year)
+        else:
+            raise self._never_open()
+        k = bisect_left(ends, goal)
+        need = goal - (ends[k - 1] if k else 0)
+        for opens, closes in self._intervals(first + k):
+            if need <= closes - opens:
+                return _EPOCH + timedelta(0, 0, opens + need)
+            need -= closes - opens
+        raise AssertionError("cumulative table and intervals disagree")  # pragma: no cover
+
+    def _next_open(self, t: int, at: datetime) -> datetime:
+        ordinal = self._local_day(t, at)[0]
+        for _ in range(_MAX_SEARCH_YEARS * 366):
+            for opens, closes in self._intervals(ordinal):
+                if closes > t:
+                    return _EPOCH + timedelta(0, 0, max(opens, t))
             ordinal += 1
-        raise BadCalendar(
-            f"日历 {self.code} 在 {_MAX_SEARCH_DAYS} 天内都不营业，无法计算到期时间",
-            f"Calendar {self.code} is closed for {_MAX_SEARCH_DAYS} days; no due time can be computed",
+        raise self._never_open()
+
+    def _never_open(self) -> BadCalendar:
+        return BadCalendar(
+            f"日历 {self.code} 在 {_MAX_SEARCH_YEARS} 年内都不营业，无法计算到期时间",
+            f"Calendar {self.code} is closed for {_MAX_SEARCH_YEARS} years; no due time can be computed",
         )
 
     def elapsed(self, start: datetime, end: datetime) -> timedelta:
@@ -246,15 +305,9 @@ class BusinessCalendar:
             return ZERO
         if self.always_open:
             return end - start
-        t0, t1 = (start - _EPOCH) // _US, (end - _EPOCH) // _US
-        first = self._local_ordinal(t0, start)
-        last = self._local_ordinal(t1, end)
-        total = 0
-        for ordinal in range(first, last + 1):
-            for opens, closes in self._intervals(ordinal):
-                lo, hi = max(opens, t0), min(closes, t1)
-                if hi > lo:
-                    total += hi - lo
+        year0, before0 = self._position((start - _EPOCH) // _US, start)
+        year1, before1 = self._position((end - _EPOCH) // _US, end)
+        total = before1 - before0 + sum(self._year(y)[2] for y in range(year0, year1))
         return timedelta(microseconds=total)
 
     def remaining(self, now: datetime, due: datetime) -> timedelta:
