@@ -77,3 +77,11 @@ def test_an_unreadable_file_is_a_format_error():
         formats.parse("a,b\n1,2\n", "csv")
     with pytest.raises(formats.FormatError):
         formats.format_of("articles.xlsx")
+
+
+def test_the_starter_knowledge_base_loads_once_and_a_rerun_adds_nothing(session, now):
+    first = transfer.import_starter(session, actor="demo", now=now)
+    assert first >= 120
+    assert transfer.import_starter(session, actor="demo", now=now) == 0
+    _, total = service.list_articles(session, status="published")
+    assert total == first

@@ -26,8 +26,13 @@ def import_file(
     file: Path = typer.Argument(..., help="Articles as .json, .csv or .md (see kefu.knowledge.formats)."),
     draft: bool = typer.Option(False, "--draft", help="Import as drafts for review instead of publishing."),
     actor: str = typer.Option("cli", "--actor", help="Who is recorded as author and publisher."),
+    skip_existing: bool = typer.Option(
+        False, "--skip-existing", help="Leave out rows whose standard question is already stored (re-runs)."
+    ),
 ) -> None:
-    """Import every article in FILE, or none: a bad row is reported with its number."""
+    """Import every article in FILE, or none: a bad row is reported with its number.
+
+    The starter knowledge base ships as src/kefu/knowledge/data/articles.json."""
     try:
         kind = formats.format_of(file.name)
         rows = formats.parse(file.read_text(encoding="utf-8"), kind)
@@ -36,7 +41,9 @@ def import_file(
     ctx = context()
     try:
         with ctx.session() as session:
-            count = transfer.import_articles(session, rows, actor=actor, now=ctx.clock.now(), publish=not draft)
+            count = transfer.import_articles(
+                session, rows, actor=actor, now=ctx.clock.now(), publish=not draft, skip_existing=skip_existing
+            )
     except KefuError as exc:
         console.print(f"[red]{exc.zh} / {exc.en}[/red]")
         for row in exc.details.get("rows", []):

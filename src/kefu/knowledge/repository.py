@@ -37,7 +37,7 @@ def list_articles(
     if category:
         query = query.where(Article.category == category)
     if text:
-        query = query.where(or_(Article.question.contains(text), Article.owner == text))
+        query = query.where(or_(Article.question.contains(text, autoescape=True), Article.owner == text))
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.scalars(query.order_by(Article.id).offset(offset).limit(limit))
     return list(rows), total

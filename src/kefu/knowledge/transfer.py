@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from importlib import resources
 from typing import Any
 
 from pydantic import ValidationError
@@ -20,8 +21,9 @@ def _problems(error: ValidationError) -> list[str]:
     return [f"{'.'.join(str(p) for p in e['loc']) or 'row'}: {e['msg']}" for e in error.errors()]
 
 
-def validate_rows(session: Session, rows: list[formats.Row]) -> list[ArticleIn]:
-    """Every row checked before anything is written; ImportFailed lists them all."""
+def validate_rows(session: Session, rows: list[formats.Row], *, skip_existing: bool = False) -> list[ArticleIn]:
+    """Every row checked before anything is written; ImportFailed lists them all. With
+    `skip_existing`, a row whose standard question is already stored is left out, not an error."""
     errors: list[dict[str, Any]] = []
     valid: list[ArticleIn] = []
     seen: dict[str, int] = {}
@@ -43,6 +45,9 @@ def validate_rows(session: Session, rows: list[formats.Row]) -> list[ArticleIn]:
             keys.append(key)
             valid.append(article)
     existing = repository.existing_keys(session, keys)
+    if skip_existing:
+        valid = [a for a in valid if question_key(a.question) not in existing]
+        existing = {}
     for number, raw in rows:
         key = question_key(str(raw.get("question", "")))
         if key in existing and seen.get(key) == number:
@@ -54,11 +59,15 @@ def validate_rows(session: Session, rows: list[formats.Row]) -> list[ArticleIn]:
 
 
 def import_articles(
-    session: Session, rows: list[formats.Row], *, actor: str, now: datetime, publish: bool = True
+    session: Session, rows: list[formats.Row], *, actor: str, now: datetime, publish: bool = True,
+    skip_existing: bool = False,
 ) -> int:
     """Creates every row as an article — published at once (an operator's bulk load) unless
-    `publish` is False, when they wait as drafts for review. Nothing is written if a row is bad."""
-    articles = validate_rows(session, rows)
+    `publish` is False, when they wait as drafts for review. Nothing is written if a row is bad.
+    Returns how many were created."""
+    articles = validate_rows(session, rows, skip_existing=skip_existing)
+    if not articles:
+        return 0
     created: list[Article] = []
     for data in articles:
         article = Article(
@@ -93,3 +102,10 @@ def export_articles(session: Session, kind: str) -> str:
         if a.status != lifecycle.ARCHIVED
     ]
     return formats.dump(items, kind)
+
+
+def import_starter(session: Session, *, actor: str, now: datetime) -> int:
+    """Loads the starter knowledge base the project ships (data/articles.json), published;
+    articles already present are skipped, so it can run on every demo start."""
+    text = resources.files("kefu.knowledge").joinpath("data/articles.json").read_text(encoding="utf-8")
+    return import_articles(session, formats.parse(text, "json"), actor=actor, now=now, skip_existing=True)
