@@ -60,7 +60,7 @@ def open_ticket(
         session, body, by=principal, now=now, idempotency_key=idempotency_key,
         repeat_window_days=settings.ticket_repeat_window_days,
     )
-    detail = _detail(session, ticket.id, principal)
+    detail = service.get_ticket(session, ticket.id, viewer=principal, fresh=created)
     if created:
         return detail
     return JSONResponse(detail.model_dump(mode="json"), status_code=200)

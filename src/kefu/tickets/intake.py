@@ -149,15 +149,15 @@ def _replayed(session: Session, actor: str, key: str, digest: str) -> Ticket | N
 
 
 def _remember(session: Session, actor: str, key: str, digest: str, ticket_id: int, now: datetime) -> None:
-    """Stores the key; a concurrent twin that stored it first wins and we answer with its ticket."""
+    """Stores the key. A concurrent twin that stored it first makes this flush fail (on
+    PostgreSQL after waiting for the twin's commit); raising aborts this transaction,
+    ticket and all, and the client's retry takes the replay path."""
+    repository.add(
+        session, IdempotencyKey(actor=actor, key=key, request_hash=digest, ticket_id=ticket_id, created_at=now)
+    )
     try:
-        with session.begin_nested():
-            repository.add(
-                session, IdempotencyKey(actor=actor, key=key, request_hash=digest, ticket_id=ticket_id, created_at=now)
-            )
+        session.flush()
     except IntegrityError:
-        # The twin committed first. Our ticket row must not survive: raising aborts the
-        # caller's transaction, and the client's retry takes the replay path.
         raise RequestInProgress(key) from None
 
 

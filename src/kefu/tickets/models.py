@@ -63,7 +63,8 @@ class Ticket(Base):
         Index("ix_tickets_department_created", "department", "created_at"),
         Index("ix_tickets_status_category_department_created", "status", "category", "department", "created_at"),
         Index("ix_tickets_subscriber_created", "subscriber_id", "created_at"),
-        Index("ix_tickets_owner_created", "owner_id", "created_at"),
+        # An owner's worklist is "my open tickets".
+        Index("ix_tickets_owner_status_created", "owner_id", "status", "created_at"),
         Index("ix_tickets_type_created", "type", "created_at"),
     )
 

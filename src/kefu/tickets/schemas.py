@@ -295,7 +295,7 @@ class TicketDetail(TicketSummary):
 class TicketPage(BaseModel):
     items: list[TicketSummary]
     total: int
-    total_capped: bool = Field(description="true when more than 10,000 match; total is then 10000")
+    total_capped: bool = Field(description="true when more than 1,000 match; total is then 1000")
     offset: int
     limit: int
 

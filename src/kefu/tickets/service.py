@@ -87,13 +87,14 @@ def _subscriber_scope(viewer: Principal) -> int | None:
     return None if viewer.kind == "staff" else (viewer.subscriber_id or -1)
 
 
-def get_ticket(session: Session, ticket_id: int, *, viewer: Principal):
+def get_ticket(session: Session, ticket_id: int, *, viewer: Principal, fresh: bool = False):
     """The ticket with its history, tasks, findings, remedies, links and repeat chain.
 
     A subscriber sees only their own tickets (others are 404) and only what is meant
-    for the customer: customer-visible history and attachments, no internal findings."""
+    for the customer: customer-visible history and attachments, no internal findings.
+    `fresh=True` right after open_ticket skips what a new ticket cannot have yet."""
     ticket = changes.load(session, ticket_id, subscriber_id=_subscriber_scope(viewer))
-    return detail(session, ticket, customer_view=viewer.kind != "staff")
+    return detail(session, ticket, customer_view=viewer.kind != "staff", fresh=fresh)
 
 
 def list_tickets(session: Session, filters: TicketFilter, *, page_: Page, viewer: Principal):

@@ -24,13 +24,19 @@ def summary(ticket: Ticket) -> TicketSummary:
     return TicketSummary.model_validate(ticket)
 
 
-def detail(session: Session, ticket: Ticket, *, customer_view: bool = False) -> TicketDetail:
+def detail(session: Session, ticket: Ticket, *, customer_view: bool = False, fresh: bool = False) -> TicketDetail:
     """Everything about one ticket. The customer's view leaves out internal history,
-    findings and internal attachments."""
+    findings and internal attachments. `fresh`: the ticket was opened in this
+    transaction, so it has no tasks, findings, remedies, attachments or problems yet."""
     session.flush()
     out = TicketDetail.model_validate(ticket)
     out.allowed_next = sorted(s.value for s in lifecycle.allowed_next(ticket.status))
     out.history = [EventView.model_validate(e) for e in repository.events(session, ticket.id, customer_only=customer_view)]
+    if fresh:
+        if ticket.is_repeat and not customer_view:
+            out.links = [LinkView.model_validate(link) for link in repository.links(session, ticket.id)]
+            out.repeat_chain = [summary(t) for t in repeat_chain(session, ticket.id)]
+        return out
     tasks = repository.tasks(session, ticket.id)
     out.tasks = [TaskView.model_validate(t) for t in tasks]
     out.remedies = [RemedyView.model_validate(r) for r in repository.remedies(session, ticket.id)]
