@@ -105,7 +105,7 @@ def test_360_takes_a_fixed_number_of_queries_whatever_the_history(session, plan,
         service.customer_360(session, subscriber_id, now=now)
     finally:
         event.remove(engine, "before_cursor_execute", count)
-    assert len(statements) <= 6, [s.split("FROM")[1][:40] for s in statements]
+    assert len(statements) == 5, [s.split("FROM")[1][:40] for s in statements]
 
 
 def test_search_finds_by_full_number_prefix_last_four_digits_name_and_account(session, plan):

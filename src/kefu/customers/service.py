@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -27,7 +28,7 @@ from kefu.customers.changes import (
 )
 from kefu.customers.errors import SubscriberNotFound
 from kefu.customers.importing_service import import_catalogue, import_subscribers
-from kefu.customers.models import Product, Subscriber, Subscription
+from kefu.customers.models import Subscriber
 
 __all__ = [
     "change_plan",
@@ -109,41 +110,37 @@ def _today(now: datetime) -> date:
     return local(now).date()
 
 
-def _plan_for_month(
-    plans: list[tuple[Subscription, Product]], month: date
-) -> Product | None:
+def _plan_for_month(plans: list[Any], month: date) -> Any | None:
     """The mobile plan in force during `month` (the latest started one overlapping it)."""
     month_end = rules.add_months(month, 1)
-    for sub, product in plans:  # newest start first
-        if sub.start_date < month_end and (sub.end_date is None or sub.end_date > month):
-            return product
+    for row in plans:  # newest start first
+        if row.start_date < month_end and (row.end_date is None or row.end_date > month):
+            return row
     return None
 
 
 def customer_360(session: Session, subscriber_id: int, *, now: datetime) -> schemas.Customer360:
     """What the agent sees when a contact arrives, personal data masked.
 
-    Six indexed queries whatever the history: subscriber+account, subscriptions+products,
-    usage, bills, bill lines, payments.
+    Five indexed queries whatever the history: subscriber+account, subscriptions+products,
+    usage, bills with their lines, payments.
     """
-    subscriber = _load(session, subscriber_id)
+    profile = repository.profile_row(session, subscriber_id)
+    if profile is None:
+        raise SubscriberNotFound(subscriber_id)
     today = _today(now)
     this_month = rules.month_start(today)
-    subscriptions = repository.subscriptions(session, subscriber.id)
-    usage = repository.usage_since(session, subscriber.id, rules.add_months(this_month, 1 - USAGE_MONTHS))
-    bills = repository.recent_bills(session, subscriber.id, limit=RECENT_BILLS)
-    payments = repository.recent_payments(session, subscriber.account_id, limit=RECENT_PAYMENTS)
+    subscriptions = repository.subscription_rows(session, subscriber_id)
+    usage = repository.usage_rows(session, subscriber_id, rules.add_months(this_month, 1 - USAGE_MONTHS))
+    bill_lines = repository.bill_line_rows(session, subscriber_id, limit=RECENT_BILLS)
+    payments = repository.payment_rows(session, profile.account_id, limit=RECENT_PAYMENTS)
 
-    mobile_plans = [(sub, product) for sub, product, _ in subscriptions if product.kind == "mobile_plan"]
-    current_plan = None
-    for sub, product, sp_name in subscriptions:
-        if product.kind == "mobile_plan" and rules.is_active(sub.start_date, sub.end_date, today):
-            current_plan = views.product(product, sp_name)
-            break
-    products = sorted(
-        subscriptions,
-        key=lambda row: (not rules.is_active(row[0].start_date, row[0].end_date, today),),
+    mobile_plans = [row for row in subscriptions if row.kind == "mobile_plan"]
+    current_plan = next(
+        (row for row in mobile_plans if rules.is_active(row.start_date, row.end_date, today)), None
     )
+    # Active first; within each group newest start first (the query's order, kept by a stable sort).
+    products = sorted(subscriptions, key=lambda row: not rules.is_active(row.start_date, row.end_date, today))
     usage_views = []
     for month in usage:
         plan = _plan_for_month(mobile_plans, month.month)
@@ -159,12 +156,12 @@ def customer_360(session: Session, subscriber_id: int, *, now: datetime) -> sche
             )
         )
     return schemas.Customer360(
-        subscriber=views.profile(subscriber),
-        account=views.account(subscriber.account),
-        plan=current_plan,
-        products=[views.subscription(sub, product, sp_name) for sub, product, sp_name in products],
+        subscriber=views.profile(profile),
+        account=views.account(profile),
+        plan=views.product(current_plan, current_plan.sp_name) if current_plan else None,
+        products=[views.subscription(row, row, row.sp_name) for row in products],
         usage=usage_views,
-        bills=[views.bill(bill) for bill in bills],
+        bills=views.bills_from_lines(bill_lines),
         payments=[views.payment(payment) for payment in payments],
     )
 

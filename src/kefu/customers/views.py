@@ -1,6 +1,11 @@
-"""Model → schema conversions. Masking happens here, once, for every view."""
+"""Model (or row) → schema conversions. Masking happens here, once, for every view.
+
+Functions read attributes by column name, so an ORM object or a SQL row with those
+column names both work (the 360 view passes rows)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from kefu.core.masking import mask_bank_account, mask_id_number, mask_name, mask_phone
 from kefu.customers import schemas
@@ -101,6 +106,21 @@ def bill(item: Bill) -> schemas.BillView:
             for line in item.lines
         ],
     )
+
+
+def bills_from_lines(rows: list[Any]) -> list[schemas.BillView]:
+    """Bills from one row per line (id, month, total_fen, status, item, description,
+    amount_fen), in the rows' order; a row whose item is None is a bill without lines."""
+    bills: dict[int, schemas.BillView] = {}
+    for row in rows:
+        view = bills.get(row.id)
+        if view is None:
+            view = bills[row.id] = schemas.BillView(
+                id=row.id, month=row.month, total_fen=row.total_fen, status=row.status, lines=[]
+            )
+        if row.item is not None:
+            view.lines.append(schemas.BillLineView(item=row.item, description=row.description, amount_fen=row.amount_fen))
+    return list(bills.values())
 
 
 def payment(item: Payment) -> schemas.PaymentView:
