@@ -131,3 +131,33 @@ def test_spec_round_trips():
     spec = CalendarSpec.from_dict("b", {"hours": {"mon": ["08:30-12:00", "13:00-17:30"]}, "closures": ["2026-12-31"]})
     assert CalendarSpec.from_dict("b", spec.to_dict()) == spec
     assert CalendarSpec.from_dict("a", {"always_open": True}).to_dict()["always_open"] is True
+
+
+def _reference_due_at(start: datetime, target: timedelta, calendar: BusinessCalendar) -> datetime:
+    """Walks day by day through the calendar's spans: slow, obviously right."""
+    remaining, day = target, start.astimezone(calendar.tz).date()
+    while True:
+        for a, b in calendar.spans_on(day):
+            opens = datetime.combine(day, datetime.min.time(), calendar.tz) + timedelta(minutes=a)
+            closes = datetime.combine(day, datetime.min.time(), calendar.tz) + timedelta(minutes=b)
+            if closes <= start:
+                continue
+            begin = max(opens, start)
+            if remaining <= closes - begin:
+                return begin + remaining
+            remaining -= closes - begin
+        day += timedelta(days=1)
+
+
+def test_due_at_agrees_with_a_day_by_day_walk_across_years_and_holidays():
+    import random
+
+    rng = random.Random(20251001)
+    calendars = [SPECIALIST, WEEKDAYS_9_22, BACK_OFFICE, HALL, NATURAL_DAYS]
+    first = datetime(2025, 1, 1, tzinfo=UTC)
+    for _ in range(1500):
+        start = first + timedelta(seconds=rng.randrange(int(timedelta(days=700).total_seconds())))
+        target = timedelta(minutes=rng.choice([1, 15, 60, 600, 24 * 60, 72 * 60, 200 * 60]))
+        calendar = rng.choice(calendars)
+        assert due_at(start, target, calendar) == _reference_due_at(start, target, calendar), (start, target,
+                                                                                              calendar.code)

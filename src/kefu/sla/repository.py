@@ -55,13 +55,14 @@ def clocks_of_ticket(session: Session, ticket_id: int, *, lock: bool = False) ->
     return list(session.scalars(query))
 
 
-def claim_due_clocks(session: Session, *, now: datetime, limit: int) -> list[SlaClock]:
-    """Locks up to `limit` clocks whose next check is due, oldest first.
+def claim_due_clock_ids(session: Session, *, now: datetime, limit: int) -> list[int]:
+    """Locks up to `limit` clocks whose next check is due, oldest first; returns their ids.
 
-    PostgreSQL: FOR UPDATE SKIP LOCKED, so concurrent workers take disjoint batches.
-    SQLite: the session's transaction began IMMEDIATE (core.db), so scans run one at a time."""
+    An index range scan on next_check_at. PostgreSQL: FOR UPDATE SKIP LOCKED, so
+    concurrent workers take disjoint batches. SQLite: the session's transaction began
+    IMMEDIATE (core.db), so scans run one at a time."""
     query = (
-        select(SlaClock)
+        select(SlaClock.id)
         .where(SlaClock.next_check_at <= now)
         .order_by(SlaClock.next_check_at, SlaClock.id)
         .limit(limit)
@@ -71,19 +72,13 @@ def claim_due_clocks(session: Session, *, now: datetime, limit: int) -> list[Sla
     return list(session.scalars(query))
 
 
-def due_clock_ids(session: Session, *, now: datetime, limit: int) -> list[int]:
-    """The ids the scan would claim (read only; used by the benchmark and the board)."""
-    query = (
-        select(SlaClock.id)
-        .where(SlaClock.next_check_at <= now)
-        .order_by(SlaClock.next_check_at, SlaClock.id)
-        .limit(limit)
-    )
-    return list(session.scalars(query))
-
-
-def escalation_levels_done(session: Session, clock_id: int) -> set[int]:
-    return set(session.scalars(select(SlaEscalation.level).where(SlaEscalation.clock_id == clock_id)))
+def claim_due_clocks(session: Session, *, now: datetime, limit: int) -> list[SlaClock]:
+    """The claimed clocks themselves, in due order."""
+    ids = claim_due_clock_ids(session, now=now, limit=limit)
+    if not ids:
+        return []
+    found = {c.id: c for c in session.scalars(select(SlaClock).where(SlaClock.id.in_(ids)))}
+    return [found[i] for i in ids]
 
 
 def levels_done_for(session: Session, clock_ids: list[int]) -> dict[int, set[int]]:
