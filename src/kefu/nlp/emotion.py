@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 _ANGRY = {
     3.0: ["垃圾", "骗子", "抢钱", "流氓", "欺诈", "去死", "滚", "妈的", "tmd", "神经病", "不要脸", "黑心", "坑爹", "无耻", "忍无可忍", "受够了", "气死"],
     2.0: ["骗人", "坑人", "离谱", "凭什么", "搞什么", "什么鬼", "屁用", "太差", "恶心", "无语", "欺负", "霸王条款", "套路", "玩呢", "素质", "太黑", "坑", "服了", "什么玩意", "扯淡", "忽悠", "乱扣", "乱收", "乱开"],
-    1.0: ["投诉", "到底", "还管不管", "给个说法", "给我一个说法", "赔偿", "退钱", "不认账", "不给处理", "敷衍", "推诿", "踢皮球", "太过分", "过分", "怎么回事", "什么操作", "什么道理", "合理吗", "算什么"],
+    1.0: ["投诉", "到底", "还管不管", "给个说法", "给我一个说法", "赔偿", "退钱", "不认账", "不给处理", "敷衍", "推诿", "踢皮球", "太过分", "过分", "怎么回事", "什么操作", "什么道理", "合理吗", "算什么",
+          "说法", "曝光", "工信部", "12315", "还没解决", "没人管"],
 }
 _ANXIOUS = {
     2.0: ["急死", "急用", "在线等", "十万火急", "救命", "很着急", "非常着急", "快点", "赶紧"],
@@ -31,10 +32,14 @@ _URGENCY: list[tuple[str, float, str, list[str]]] = [
     ("legal", 0.4, "扬言起诉/报警", ["起诉", "律师", "法院", "报警", "打官司", "诉讼"]),
     ("leave", 0.3, "流失风险（销户/携号转网/换运营商）", ["携号转网", "销户", "换运营商", "转移动", "转联通", "换移动", "换联通", "不用电信", "不用你们", "转网"]),
     ("repeat", 0.25, "重复来电/问题长期未解决", ["第三次", "第四次", "第五次", "第n次", "第二次", "又来了", "还没解决", "还是没解决", "多次", "好几次", "三番五次", "反复", "一直没人", "再次", "又一次", "又扣", "又断", "又是"]),
-    ("vulnerable", 0.2, "老年/弱势用户", ["老人", "老年", "我妈", "我爸", "奶奶", "爷爷", "外婆", "外公", "七十", "八十", "残疾", "孕妇", "住院", "病人", "独居", "不会用手机", "老年机", "退休"]),
+    ("vulnerable", 0.3, "老年/弱势用户", ["老人", "老年", "奶奶", "爷爷", "外婆", "外公", "七十", "八十", "九十", "残疾", "孕妇", "住院", "病人", "独居", "不会用手机", "老年机", "退休", "低保"]),
 ]
 _THREAT_MARK = re.compile(r"(再不|不然|否则|要不|不处理|不解决|不退|就去|我要|我就|直接|马上|立刻)")
-_REPEAT_RE = re.compile(r"第[二三四五六七八九十0-9]+次|[三四五六七八九十0-9]+次(了|打|来电|反映|投诉)")
+_REPEAT_RE = re.compile(
+    r"第[二三四五六七八九十0-9]+次|[三四五六七八九十0-9]+次(了|打|来电|反映|投诉)"
+    r"|(打|问|催|报修|投诉|反映|预约|来|跑|去)了?[二三四五六七八九十两0-9]+(次|趟|遍)"
+)
+_AGE_RE = re.compile(r"(?<![0-9])[6-9][0-9]岁|[六七八九]十多?岁")
 
 
 @dataclass(frozen=True)
@@ -121,22 +126,25 @@ def assess(
         "angry": 1 - math.exp(-scores["angry"] / 3.0),
         "anxious": 1 - math.exp(-scores["anxious"] / 2.0),
     }
-    model = model_proba or {}
-    blended = {
-        "angry": 0.5 * lex["angry"] + 0.5 * model.get("angry", lex["angry"]),
-        "anxious": 0.5 * lex["anxious"] + 0.5 * model.get("anxious", lex["anxious"]),
+    model = model_proba or {"angry": lex["angry"], "anxious": lex["anxious"], "calm": 1.0 - max(lex.values())}
+    # The model decides; words it may not know (and shouting) push towards their emotion.
+    adjusted = {
+        "calm": model.get("calm", 0.0),
+        "angry": model.get("angry", 0.0) + 0.5 * lex["angry"],
+        "anxious": model.get("anxious", 0.0) + 0.5 * lex["anxious"],
     }
-    emotion, intensity = "calm", 0.0
-    top = max(blended, key=lambda k: blended[k])
-    calm = model.get("calm", 1.0 - max(lex.values()))
-    if blended[top] >= 0.3 and blended[top] > 0.5 * calm:
-        emotion, intensity = top, round(min(1.0, blended[top] + 0.2 * lex[top]), 2)
+    emotion = max(adjusted, key=lambda k: adjusted[k])
+    intensity = 0.0
+    if emotion != "calm":
+        intensity = round(min(1.0, 0.5 * model.get(emotion, 0.0) + 0.6 * lex[emotion] + 0.1), 2)
 
     urgency_score = 0.0
     for kind, weight, label, pattern in _URGENCY_RE:
         found = pattern.findall(text)
         if kind == "repeat":
             found += [m.group(0) for m in _REPEAT_RE.finditer(text)][:2]
+        elif kind == "vulnerable":
+            found += [m.group(0) for m in _AGE_RE.finditer(text)][:1]
         if not found:
             continue
         if kind == "leave" and not _THREAT_MARK.search(text):
