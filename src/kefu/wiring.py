@@ -64,6 +64,7 @@ def periodic_jobs(*, sender: object) -> list[PeriodicJob]:
     return [
         PeriodicJob("outbound_messages", 2.0, deliver_messages),
         PeriodicJob("kb_expiry_reminders", 3600.0, knowledge_tasks.remind_expiring),
+        PeriodicJob("kb_feedback_refresh", 900.0, knowledge_tasks.refresh_feedback),
         # SLA warnings, breaches and escalations (every 2 s: a 15-minute target needs a fine grain).
         PeriodicJob("sla_scan", sla_tasks.SCAN_EVERY_SECONDS, sla_tasks.scan_due),
     ]

@@ -40,3 +40,23 @@ def test_the_owner_is_reminded_once_and_again_after_the_end_date_moves(session, 
 def test_the_reminder_job_is_wired_into_the_worker():
     names = {job.name for job in wiring.periodic_jobs(sender=object())}
     assert "kb_expiry_reminders" in names
+
+
+def test_feedback_reaches_the_ranking_after_the_refresh_job(session, now):
+    from kefu.knowledge import search_service
+    from kefu.knowledge.schemas import FeedbackIn
+
+    plain = create_article(session, question="宽带怎么报修", answer="拨打10000号。", now=now)
+    helpful = create_article(session, question="宽带如何报修", answer="拨打10000号。", now=now)
+    assert tasks.refresh_feedback(session, now) == 0  # nobody rated anything yet
+    before = search_service.search(session, "宽带报修", audience="public", now=now)
+    assert before.hits[0].article_id == plain.id
+    for minute in range(30):
+        at = now + timedelta(minutes=minute)
+        result = search_service.search(session, "宽带报修", audience="public", now=at, actor="subscriber:1")
+        search_service.feedback(session, FeedbackIn(search_id=result.search_id, article_id=helpful.id,
+                                                    verdict="up", resolved=True), actor="subscriber:1", now=at)
+    assert tasks.refresh_feedback(session, now + timedelta(hours=1)) == 1
+    assert tasks.refresh_feedback(session, now + timedelta(hours=1)) == 0
+    after = search_service.search(session, "宽带报修", audience="public", now=now + timedelta(hours=1), log=False)
+    assert after.hits[0].article_id == helpful.id

@@ -85,6 +85,14 @@ def index_stamp(session: Session) -> str:
     return session.scalar(select(IndexState.stamp).where(IndexState.id == 1)) or "none"
 
 
+def index_changed_at(session: Session) -> datetime | None:
+    return session.scalar(select(IndexState.changed_at).where(IndexState.id == 1))
+
+
+def feedback_since(session: Session, since: datetime) -> bool:
+    return session.scalar(select(SearchLog.id).where(SearchLog.feedback_at > since).limit(1)) is not None
+
+
 def bump_index(session: Session, *, now: datetime) -> None:
     """Tells every process that published content changed (they rebuild on next search)."""
     stamp = uuid.uuid4().hex

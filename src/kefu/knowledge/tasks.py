@@ -41,3 +41,14 @@ def remind_expiring(session: Session, now: datetime, *, days: int = REMIND_DAYS)
         article.reminded_for = article.valid_to
     session.flush()
     return sent
+
+
+def refresh_feedback(session: Session, now: datetime) -> int:
+    """Lets readers' feedback reach the ranking: if anyone rated an answer since the index
+    last changed, mark it changed so every process rebuilds with the new feedback prior
+    (tokens are cached, so that rebuild is cheap). Running it twice changes nothing more."""
+    changed_at = repository.index_changed_at(session)
+    if changed_at is None or not repository.feedback_since(session, changed_at):
+        return 0
+    repository.bump_index(session, now=now)
+    return 1
