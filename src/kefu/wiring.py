@@ -9,10 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
 from kefu.core.outbox_delivery import HandlerMap
+
+if TYPE_CHECKING:
+    from kefu.tickets.events import HubNotificationQueued
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,7 @@ class PeriodicJob:
 def event_handlers() -> HandlerMap:
     handlers: HandlerMap = {}
     _sla_handlers(handlers)
+    _tmf_hub_handlers(handlers)
     return handlers
 
 
@@ -53,9 +58,47 @@ def _sla_handlers(handlers: HandlerMap) -> None:
         handlers.setdefault(event, []).append(handler)  # type: ignore[arg-type]
 
 
+def _tmf_hub_handlers(handlers: HandlerMap) -> None:
+    from kefu.tickets import events as t
+    from kefu.tickets import hub
+
+    for event, handler in (
+        (t.TicketOpened, hub.on_ticket_opened),
+        (t.TicketStatusChanged, hub.on_ticket_status_changed),
+        (t.TicketWaitingOnCustomer, hub.on_ticket_waiting),
+        (t.TicketCustomerReplied, hub.on_customer_replied),
+        (t.TicketResolved, hub.on_ticket_resolved),
+        (t.TicketUpdated, hub.on_ticket_updated),
+        (t.TicketEscalated, hub.on_ticket_escalated),
+        (t.TicketDeleted, hub.on_ticket_deleted),
+        (t.HubNotificationQueued, post_tmf_notification),
+    ):
+        handlers.setdefault(event, []).append(handler)  # type: ignore[arg-type]
+
+
+TMF_LISTENER_TIMEOUT_SECONDS = 5.0
+
+
+def post_tmf_notification(session: Session, event: HubNotificationQueued, now: datetime) -> None:
+    """POSTs one TMF621 event body to its listener. A non-2xx answer or a network error
+    raises, so the outbox retries this listener (alone) with backoff."""
+    import httpx
+
+    from kefu.tickets import hub
+
+    owed = hub.notification_to_send(session, event.notification_id)
+    if owed is None:
+        return
+    callback, body = owed
+    response = httpx.post(callback, json=body, timeout=TMF_LISTENER_TIMEOUT_SECONDS)
+    response.raise_for_status()
+    hub.mark_delivered(session, event.notification_id, status=response.status_code, now=now)
+
+
 def periodic_jobs(*, sender: object) -> list[PeriodicJob]:
     from kefu.core import outbound
     from kefu.knowledge import tasks as knowledge_tasks
+    from kefu.routing import service as routing
     from kefu.sla import tasks as sla_tasks
 
     def deliver_messages(session: Session, now: datetime) -> int:
@@ -67,4 +110,6 @@ def periodic_jobs(*, sender: object) -> list[PeriodicJob]:
         PeriodicJob("kb_feedback_refresh", 900.0, knowledge_tasks.refresh_feedback),
         # SLA warnings, breaches and escalations (every 2 s: a 15-minute target needs a fine grain).
         PeriodicJob("sla_scan", sla_tasks.SCAN_EVERY_SECONDS, sla_tasks.scan_due),
+        # Offers that rang out, workflow steps that widened, callbacks whose time has come.
+        PeriodicJob("routing_tick", 1.0, routing.routing_tick),
     ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class SkillIn(BaseModel):
@@ -13,6 +13,8 @@ class SkillIn(BaseModel):
 
 
 class SkillOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     name: str
     label_zh: str
 
@@ -58,6 +60,8 @@ class GroupIn(BaseModel):
 
 
 class GroupOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     code: str
     name: str
     hours: str
@@ -70,6 +74,8 @@ class PresenceIn(BaseModel):
 
 
 class PresenceOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     previous: str
     state: str
     reason: str | None

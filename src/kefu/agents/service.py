@@ -34,6 +34,10 @@ def ensure_skill(session: Session, name: str, *, label_zh: str | None = None) ->
     return skill
 
 
+def list_skills(session: Session) -> list[Skill]:
+    return repository.skills(session)
+
+
 def known_skills(session: Session) -> set[str]:
     return repository.skill_names(session)
 

@@ -77,8 +77,11 @@ def receive_contact(
 
 def dispatch(session: Session, *, now: datetime) -> list[RoutingContact]:
     """Offers waiting contacts to ready agents; returns the contacts offered."""
-    engine = build_engine(session, now=now, lock=True)
+    # Contacts first, then agents: every path takes its locks in this order.
     rows = {row.id: row for row in repository.claim_routable(session, now=now)}
+    if not rows:
+        return []
+    engine = build_engine(session, now=now, lock=True)
     t = to_seconds(now)
     for row in rows.values():
         if row.kind == "callback":
@@ -208,6 +211,15 @@ def abandon(session: Session, contact_id: int, *, now: datetime) -> RoutingConta
 
 def waiting(session: Session, *, queue: str | None = None) -> list[RoutingContact]:
     return repository.waiting(session, queue=queue)
+
+
+def dispatch_if_configured(session: Session, *, now: datetime) -> list[RoutingContact]:
+    """dispatch, or nothing while no workflow has been saved yet."""
+    try:
+        config_service.active_workflow(session)
+    except config_service.NoWorkflow:
+        return []
+    return dispatch(session, now=now)
 
 
 def routing_tick(session: Session, now: datetime) -> int:
