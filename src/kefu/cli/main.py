@@ -7,7 +7,7 @@ import logging
 import typer
 from rich.console import Console
 
-from kefu.cli import accounts, database, demo_cmd, importing, kb, nlp
+from kefu.cli import accounts, database, demo_cmd, importing, kb, nlp, sla
 from kefu.cli import simulate as simulate_cli
 
 app = typer.Typer(help="kefu 客服 — customer-service operations platform", no_args_is_help=True)
@@ -29,6 +29,7 @@ app.add_typer(accounts.token_app, name="token")
 app.add_typer(kb.app, name="kb")
 app.add_typer(nlp.app, name="nlp")
 app.add_typer(importing.app, name="import")
+app.add_typer(sla.app, name="sla")
 
 
 @app.callback()

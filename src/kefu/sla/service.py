@@ -187,3 +187,19 @@ def deactivate_policy(session: Session, code: str, *, by: str, now: datetime) ->
         row.active, row.superseded_at = False, now
     audit(session, actor=by, action="sla_policy_deactivated", target_type="sla_policy", target_id=code, now=now)
     session.flush()
+
+
+# --- for operators -----------------------------------------------------------------------------
+
+
+def due_at(session: Session, start: datetime, target: timedelta, *, calendar: str) -> datetime:
+    """`start + target` in business time on a stored calendar."""
+    ensure_defaults(session, now=start)
+    return clocks.calendar(session, calendar).add(start, target)
+
+
+def scan_due(session: Session, now: datetime) -> int:
+    """One batch of the worker's SLA scan (for the CLI's catch-up command)."""
+    from kefu.sla.tasks import scan_due as scan
+
+    return scan(session, now)
