@@ -16,6 +16,7 @@ def metadata() -> MetaData:
     import kefu.nlp.models
     import kefu.routing.models
     import kefu.sla.models
+    import kefu.tickets.hub_models
     import kefu.tickets.models  # noqa: F401
     from kefu.core.db import Base
 

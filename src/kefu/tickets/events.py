@@ -103,3 +103,20 @@ class TicketEscalated(Event):
 class TicketDeleted(Event):
     ticket_id: int
     at: datetime
+
+
+@dataclass(frozen=True)
+class TicketUpdated(Event):
+    """Attributes edited in place (name, description, priority, severity, characteristics …)."""
+
+    ticket_id: int
+    fields: tuple[str, ...]
+    at: datetime
+
+
+@dataclass(frozen=True)
+class HubNotificationQueued(Event):
+    """A TMF621 event body is owed to one hub listener; delivery POSTs it (and retries)."""
+
+    notification_id: int
+    at: datetime

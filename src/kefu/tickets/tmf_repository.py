@@ -1,0 +1,120 @@
+"""Queries of the TMF621 face: the TroubleTicket list with TMF filters, and the hub tables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import Session
+
+from kefu.tickets.hub_models import HubNotification, HubSubscription
+from kefu.tickets.models import Ticket
+
+
+@dataclass(frozen=True)
+class TmfFilter:
+    """Each list is OR-ed within, every attribute AND-ed. `status_clauses`: (our statuses,
+    waiting) pairs OR-ed (see tmf.status_clauses); an empty list matches nothing."""
+
+    ids: list[int] | None = None
+    status_clauses: list[tuple[frozenset[str], bool | None]] | None = None
+    severities: list[str] | None = None
+    priorities: list[str] | None = None
+    types: list[str] | None = None
+    channels: list[str] | None = None
+    party_ids: list[int] | None = None
+    # (column name, operator, value): creationDate / lastUpdate / resolutionDate with gt, gte, lt, lte, eq.
+    dates: list[tuple[str, str, datetime]] = field(default_factory=list)
+
+
+_DATE_COLUMNS = {"creationDate": Ticket.created_at, "lastUpdate": Ticket.updated_at, "resolutionDate": Ticket.resolved_at}
+
+
+def _severity() -> Any:
+    stored = Ticket.characteristics["severity"].as_string()
+    derived = case(
+        (Ticket.priority == "urgent", "Critical"), (Ticket.priority == "high", "Major"), else_="Minor"
+    )
+    return func.coalesce(stored, derived)
+
+
+def _where(query: Any, f: TmfFilter) -> Any:
+    if f.ids is not None:
+        query = query.where(Ticket.id.in_(f.ids))
+    if f.status_clauses is not None:
+        parts = []
+        for statuses, waiting in f.status_clauses:
+            part = Ticket.status.in_(sorted(statuses))
+            if waiting is True:
+                part = and_(part, Ticket.waiting_since.is_not(None))
+            elif waiting is False:
+                part = and_(part, Ticket.waiting_since.is_(None))
+            parts.append(part)
+        query = query.where(or_(*parts) if parts else Ticket.id.is_(None))
+    for column, values in ((Ticket.priority, f.priorities), (Ticket.type, f.types), (Ticket.channel, f.channels)):
+        if values is not None:
+            query = query.where(column.in_(values))
+    if f.severities is not None:
+        query = query.where(_severity().in_(f.severities))
+    if f.party_ids is not None:
+        query = query.where(or_(Ticket.subscriber_id.in_(f.party_ids), Ticket.owner_id.in_(f.party_ids)))
+    for name, op, value in f.dates:
+        column = _DATE_COLUMNS[name]
+        condition = {"gt": column > value, "gte": column >= value, "lt": column < value, "lte": column <= value,
+                     "eq": column == value}[op]
+        query = query.where(condition)
+    return query
+
+
+def list_tickets(session: Session, f: TmfFilter, *, offset: int, limit: int) -> tuple[list[Ticket], int]:
+    """A page newest first and the exact number of matches (TMF's X-Total-Count)."""
+    rows = list(
+        session.scalars(
+            _where(select(Ticket), f).order_by(Ticket.created_at.desc(), Ticket.id.desc()).offset(offset).limit(limit)
+        )
+    )
+    if offset == 0 and len(rows) < limit:
+        return rows, len(rows)
+    total = session.scalar(_where(select(func.count(Ticket.id)), f)) or 0
+    return rows, int(total)
+
+
+def add(session: Session, *objects: Any) -> None:
+    session.add_all(objects)
+
+
+def subscription(session: Session, subscription_id: int) -> HubSubscription | None:
+    return session.get(HubSubscription, subscription_id)
+
+
+def subscriptions(session: Session) -> list[HubSubscription]:
+    return list(session.scalars(select(HubSubscription).order_by(HubSubscription.id)))
+
+
+def delete_subscription(session: Session, row: HubSubscription) -> None:
+    session.delete(row)
+
+
+def notification_exists(session: Session, subscription_id: int, event_key: str) -> bool:
+    return session.scalar(
+        select(HubNotification.id).where(
+            HubNotification.subscription_id == subscription_id, HubNotification.event_key == event_key
+        )
+    ) is not None
+
+
+def notification(session: Session, notification_id: int) -> tuple[HubNotification, HubSubscription] | None:
+    row = session.execute(
+        select(HubNotification, HubSubscription)
+        .join(HubSubscription, HubSubscription.id == HubNotification.subscription_id)
+        .where(HubNotification.id == notification_id)
+    ).first()
+    return None if row is None else (row[0], row[1])
+
+
+def notifications_for(session: Session, ticket_id: int) -> list[HubNotification]:
+    return list(
+        session.scalars(select(HubNotification).where(HubNotification.ticket_id == ticket_id).order_by(HubNotification.id))
+    )
