@@ -61,7 +61,10 @@ class Ticket(Base):
         Index("ix_tickets_status_created", "status", "created_at"),
         Index("ix_tickets_category_created", "category", "created_at"),
         Index("ix_tickets_department_created", "department", "created_at"),
-        Index("ix_tickets_status_category_department_created", "status", "category", "department", "created_at"),
+        # A department's worklist by status, optionally one category: paged in index order and
+        # counted from the index alone (without the category, the first; with it, the second).
+        Index("ix_tickets_status_department_created", "status", "department", "created_at"),
+        Index("ix_tickets_status_department_category_created", "status", "department", "category", "created_at"),
         Index("ix_tickets_subscriber_created", "subscriber_id", "created_at"),
         # An owner's worklist is "my open tickets".
         Index("ix_tickets_owner_status_created", "owner_id", "status", "created_at"),
