@@ -40,6 +40,7 @@ def upgrade() -> None:
     sa.Column('capacity_voice', sa.Integer(), nullable=False),
     sa.Column('capacity_chat', sa.Integer(), nullable=False),
     sa.Column('capacity_email', sa.Integer(), nullable=False),
+    sa.Column('wrap_up_seconds', sa.Integer(), nullable=False),
     sa.Column('presence', sa.String(length=20), nullable=False),
     sa.Column('presence_reason', sa.String(length=60), nullable=True),
     sa.Column('presence_since', kefu.core.db.UtcDateTime(timezone=True), nullable=False),

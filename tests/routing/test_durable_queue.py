@@ -53,6 +53,19 @@ def test_an_offer_is_accepted_once_and_the_agent_is_talking(session, now):
     assert contact.state == "ended" and agent.presence == "wrap_up"
 
 
+def test_wrap_up_time_passes_before_the_next_offer(session, now):
+    create_centre(session, now=now)
+    agent = create_agent(session, now=now, ready=True)  # 15 s of wrap-up
+    first = service.receive_contact(session, channel="voice", now=now)
+    service.accept(session, first.id, agent=agent, offer_seq=first.offer_seq, now=now)
+    second = service.receive_contact(session, channel="voice", now=now + timedelta(seconds=30))
+    service.complete(session, first.id, agent=agent, now=now + timedelta(minutes=2))
+    service.routing_tick(session, now + timedelta(minutes=2, seconds=14))
+    assert agent.presence == "wrap_up" and second.state == "queued"
+    service.routing_tick(session, now + timedelta(minutes=2, seconds=15))
+    assert agent.presence == "ready" and second.state == "offered" and second.agent_id == agent.id
+
+
 def test_the_vip_caller_is_offered_before_older_callers(session, now):
     create_centre(session, now=now)
     for i in range(3):

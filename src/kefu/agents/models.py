@@ -32,6 +32,8 @@ class AgentProfile(Base):
     capacity_voice: Mapped[int] = mapped_column(default=1)
     capacity_chat: Mapped[int] = mapped_column(default=3)
     capacity_email: Mapped[int] = mapped_column(default=5)
+    # 整理: after a contact the agent is given this long before routing makes them ready.
+    wrap_up_seconds: Mapped[int] = mapped_column(default=15)
     presence: Mapped[str] = mapped_column(String(20), default="signed_out")
     presence_reason: Mapped[str | None] = mapped_column(String(60))
     presence_since: Mapped[datetime]

@@ -76,3 +76,9 @@ def presence_log(session: Session, agent_id: int, *, since: datetime | None = No
     if since is not None:
         query = query.where(PresenceLog.at >= since)
     return list(session.scalars(query.order_by(PresenceLog.at, PresenceLog.id)))
+
+
+def wrap_up_over(session: Session, now: datetime) -> list[AgentProfile]:
+    """Agents in wrap-up whose wrap-up time has run out (checked in Python: the limit is per agent)."""
+    rows = session.scalars(select(AgentProfile).where(AgentProfile.presence == "wrap_up").with_for_update(skip_locked=True))
+    return [a for a in rows if (now - a.presence_since).total_seconds() >= a.wrap_up_seconds]

@@ -28,6 +28,7 @@ class AgentIn(BaseModel):
     voice: int = 1
     chat: int = 3
     email: int = 5
+    wrap_up_seconds: int = Field(default=15, ge=0, le=600)
     groups: list[str] = Field(default_factory=list)
 
 
@@ -47,6 +48,7 @@ class AgentOut(BaseModel):
     language: str
     skills: dict[str, int]
     capacity: dict[str, int]
+    wrap_up_seconds: int
     presence: str
     presence_reason: str | None
     presence_since: datetime

@@ -61,7 +61,7 @@ def _capacity(voice: int, chat: int, email: int) -> None:
 
 def create_agent(
     session: Session, *, user_id: int, employee_no: str, display_name: str, skills: dict[str, int] | str,
-    now: datetime, language: str = "zh", voice: int = 1, chat: int = 3, email: int = 5,
+    now: datetime, language: str = "zh", voice: int = 1, chat: int = 3, email: int = 5, wrap_up_seconds: int = 15,
 ) -> AgentProfile:
     if repository.agent_by_user(session, user_id) or repository.agent_by_employee_no(session, employee_no):
         raise AgentExists(employee_no)
@@ -69,7 +69,7 @@ def create_agent(
     levels = _skills(session, skills)
     agent = AgentProfile(
         user_id=user_id, employee_no=employee_no, display_name=display_name, language=language,
-        capacity_voice=voice, capacity_chat=chat, capacity_email=email,
+        capacity_voice=voice, capacity_chat=chat, capacity_email=email, wrap_up_seconds=wrap_up_seconds,
         presence=Presence.SIGNED_OUT.value, presence_since=now, created_at=now,
         skills=[AgentSkill(skill=name, level=level) for name, level in levels.items()], memberships=[],
     )
@@ -172,6 +172,14 @@ def change_presence(
     session.flush()
     record(session, AgentPresenceChanged(agent.id, entry.previous, entry.state, entry.reason, now), now=now)
     return entry
+
+
+def end_wrap_ups(session: Session, *, now: datetime) -> int:
+    """Agents whose wrap-up time is over become ready again (routing calls this each tick)."""
+    done = repository.wrap_up_over(session, now)
+    for agent in done:
+        change_presence(session, agent, to=Presence.READY, now=now, by_routing=True)
+    return len(done)
 
 
 def presence_history(session: Session, agent: AgentProfile, *, since: datetime | None = None) -> list[PresenceLog]:

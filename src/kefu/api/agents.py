@@ -26,7 +26,8 @@ SEAT = Authorize(Role.AGENT, Role.SPECIALIST, Role.COMPLAINT_HANDLER, Role.SUPER
 def _out(agent: AgentProfile) -> schemas.AgentOut:
     return schemas.AgentOut(
         id=agent.id, user_id=agent.user_id, employee_no=agent.employee_no, display_name=agent.display_name,
-        language=agent.language, skills=agent.skill_levels(), capacity=agent.capacity(), presence=agent.presence,
+        language=agent.language, skills=agent.skill_levels(), capacity=agent.capacity(),
+        wrap_up_seconds=agent.wrap_up_seconds, presence=agent.presence,
         presence_reason=agent.presence_reason, presence_since=agent.presence_since,
     )
 
@@ -61,7 +62,8 @@ def list_agents(session: DbSession, _: Principal = Depends(READ)) -> list[schema
 def create_agent(body: schemas.AgentIn, session: DbSession, now: Now, _: Principal = Depends(EDIT)) -> schemas.AgentOut:
     agent = agents.create_agent(session, user_id=body.user_id, employee_no=body.employee_no,
                                 display_name=body.display_name, skills=body.skills, language=body.language,
-                                voice=body.voice, chat=body.chat, email=body.email, now=now)
+                                voice=body.voice, chat=body.chat, email=body.email, wrap_up_seconds=body.wrap_up_seconds,
+                                now=now)
     for code in body.groups:
         agents.add_to_group(session, agents.get_group(session, code), agent)
     return _out(agents.get_agent(session, agent.id))

@@ -229,5 +229,6 @@ def routing_tick(session: Session, now: datetime) -> int:
     except config_service.NoWorkflow:
         return 0
     expired = expire_offers(session, now=now)
-    return expired + len(dispatch(session, now=now))
+    ready_again = agents.end_wrap_ups(session, now=now)
+    return expired + ready_again + len(dispatch(session, now=now))
 
