@@ -13,11 +13,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kefu.core.db import unit_of_work
 from kefu.demo import writer
-from kefu.demo.build import TABLE_ORDER, Build, Ids, months_before, sqlite_timestamp
+from kefu.demo.build import COLUMNS, TABLE_ORDER, Build, Ids, months_before, sqlite_timestamp
 from kefu.demo.catalogue import Catalogue
 from kefu.demo.characters import CHARACTERS, Character, character_group
 from kefu.demo.people import FastRandom
-from kefu.demo.staff import Login, create_staff
+from kefu.demo.staff import Login, create_staff, manager_placeholders, resolve_managers
 from kefu.demo.subscribers import draw_group
 from kefu.demo.usage_billing import settle_group
 
@@ -80,23 +80,37 @@ def _produce(queue: Any, b: Build, subscribers: int, chunk_size: int) -> None:
         queue.put(exc)
 
 
-def _chunks_from_process(b: Build, subscribers: int, chunk_size: int) -> Iterator[tuple[int, dict]]:
-    """iter_chunks in a child process, so drawing the next chunk overlaps writing this one."""
-    methods = multiprocessing.get_all_start_methods()
-    mp = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    queue = mp.Queue(maxsize=2)  # bounds memory: at most two chunks wait
-    process = mp.Process(target=_produce, args=(queue, b, subscribers, chunk_size), daemon=True)
-    process.start()
-    try:
-        while (item := queue.get()) is not None:
+class _Producer:
+    """iter_chunks in a child process, started at once, so drawing overlaps the staff
+    creation and the writing of earlier chunks."""
+
+    def __init__(self, b: Build, subscribers: int, chunk_size: int) -> None:
+        methods = multiprocessing.get_all_start_methods()
+        mp = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        self.queue = mp.Queue(maxsize=6)  # bounds memory: a pickled chunk is about 6 MB
+        self.process = mp.Process(target=_produce, args=(self.queue, b, subscribers, chunk_size), daemon=True)
+        self.process.start()
+
+    def __iter__(self) -> Iterator[tuple[int, dict]]:
+        while (item := self.queue.get()) is not None:
             if isinstance(item, BaseException):
                 raise item
             yield item
-        process.join()
-    finally:
-        if process.is_alive():
-            process.terminate()
-            process.join()
+        self.process.join()
+
+    def close(self) -> None:
+        if self.process.is_alive():
+            self.process.terminate()
+            self.process.join()
+
+
+_MANAGER = COLUMNS["subscribers"].index("account_manager_id")
+
+
+def _resolve_managers(rows: list[tuple[object, ...]], resolve: dict[int, int | None]) -> None:
+    for i, row in enumerate(rows):
+        if row[_MANAGER] is not None:
+            rows[i] = (*row[:_MANAGER], resolve.get(row[_MANAGER]), *row[_MANAGER + 1:])
 
 
 def is_empty(factory: sessionmaker[Session]) -> bool:
@@ -120,29 +134,38 @@ def generate(
 
     Staff and catalogue commit first, then each chunk of subscribers in its own transaction
     (an interrupted run leaves whole accounts; start again on a fresh database). With
-    `parallel` (default: more than two chunks) a child process draws while this one writes."""
+    `parallel` (default: more than two chunks) a child process draws the chunks while this
+    one hashes the staff passwords and writes."""
     started = time.perf_counter()
     counts = dict.fromkeys(("users", "service_providers", "products", *TABLE_ORDER), 0)
-    with unit_of_work(factory) as session:
+    with factory() as session:
         conn = session.connection()
         if writer.has_operator_data(conn):
             raise NotEmpty()
-        logins, managers = create_staff(session, now=now) if with_staff else ([], {})
-        session.flush()
-        b = new_build(seed=seed, months=months, now=now, first_ids=writer.first_free_ids(conn),
-                      managers=managers, ts=writer.timestamp_format(conn))
-        sps, products = b.catalogue.sp_rows(), b.catalogue.product_rows()
-        writer.write_catalogue(conn, sps, products)
-    counts.update(users=sum(login.created for login in logins), service_providers=len(sps), products=len(products))
+        first_ids, ts = writer.first_free_ids(conn), writer.timestamp_format(conn)
+    # Account managers are drawn as placeholders and resolved to user ids when written, so
+    # drawing need not wait for the staff (password hashing is slow on purpose).
+    b = new_build(seed=seed, months=months, now=now, first_ids=first_ids, managers=manager_placeholders(), ts=ts)
     parallel = subscribers > 2 * chunk_size if parallel is None else parallel
-    chunks = _chunks_from_process if parallel else iter_chunks
-    for done, rows in chunks(b, subscribers, chunk_size):
+    producer = _Producer(b, subscribers, chunk_size) if parallel else None
+    try:
         with unit_of_work(factory) as session:
-            writer.write_rows(session.connection(), rows)
-        for name, table_rows in rows.items():
-            counts[name] += len(table_rows)
-        if on_progress is not None:
-            on_progress(done)
+            logins, user_ids = create_staff(session, now=now) if with_staff else ([], {})
+            sps, products = b.catalogue.sp_rows(), b.catalogue.product_rows()
+            writer.write_catalogue(session.connection(), sps, products)
+        counts.update(users=len(user_ids), service_providers=len(sps), products=len(products))
+        resolve = resolve_managers(user_ids)
+        for done, rows in producer if producer is not None else iter_chunks(b, subscribers, chunk_size):
+            _resolve_managers(rows["subscribers"], resolve)
+            with unit_of_work(factory) as session:
+                writer.write_rows(session.connection(), rows)
+            for name, table_rows in rows.items():
+                counts[name] += len(table_rows)
+            if on_progress is not None:
+                on_progress(done)
+    finally:
+        if producer is not None:
+            producer.close()
     with unit_of_work(factory) as session:
         writer.after_explicit_ids(session.connection())
     return DemoResult(subscribers=subscribers, seconds=time.perf_counter() - started, rows=counts, logins=logins)

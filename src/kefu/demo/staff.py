@@ -54,11 +54,11 @@ class Login:
     created: bool  # False: the username already existed and was left as it was
 
 
-def create_staff(session: Session, *, now: datetime) -> tuple[list[Login], dict[str, list[int]]]:
-    """Creates the staff users (existing usernames are kept); returns the logins and the
-    account managers' user ids by city."""
+def create_staff(session: Session, *, now: datetime) -> tuple[list[Login], dict[str, int]]:
+    """Creates the staff users (existing usernames are kept as they are); returns the
+    logins and the ids of the users it created, by username."""
     logins: list[Login] = []
-    managers: dict[str, list[int]] = {}
+    created: dict[str, int] = {}
     for person in STAFF:
         try:
             user = identity.create_user(
@@ -69,6 +69,23 @@ def create_staff(session: Session, *, now: datetime) -> tuple[list[Login], dict[
             logins.append(Login(person.username, person.display_name, person.roles, person.department, False))
             continue
         logins.append(Login(person.username, person.display_name, person.roles, person.department, True))
+        created[person.username] = user.id
+    return logins, created
+
+
+def manager_placeholders() -> dict[str, list[int]]:
+    """City → stand-ins for its account managers (-1 for STAFF[0] …), before they exist."""
+    placeholders: dict[str, list[int]] = {}
+    for index, person in enumerate(STAFF):
         if "account_manager" in person.roles:
-            managers.setdefault(person.city, []).append(user.id)
-    return logins, managers
+            placeholders.setdefault(person.city, []).append(-(index + 1))
+    return placeholders
+
+
+def resolve_managers(created: dict[str, int]) -> dict[int, int | None]:
+    """Stand-in → user id; None when that manager was not created here."""
+    return {
+        placeholder: created.get(STAFF[-placeholder - 1].username)
+        for ids in manager_placeholders().values()
+        for placeholder in ids
+    }
