@@ -83,3 +83,32 @@ def test_skills_are_read_with_levels():
 def test_bad_skills_are_refused(text):
     with pytest.raises(InvalidSkills):
         parse_skills(text)
+
+
+def test_presence_times_give_occupancy_and_sign_in_rate():
+    from dataclasses import dataclass
+    from datetime import timedelta
+
+    from kefu.agents.kpis import presence_times
+
+    @dataclass
+    class Entry:
+        previous: str
+        state: str
+        at: datetime
+
+    t0 = local(23, 9)
+    log = [
+        Entry("signed_out", "signed_in", t0 - timedelta(minutes=5)),
+        Entry("signed_in", "ready", t0),
+        Entry("ready", "talking", t0 + timedelta(minutes=10)),
+        Entry("talking", "wrap_up", t0 + timedelta(minutes=40)),
+        Entry("wrap_up", "ready", t0 + timedelta(minutes=45)),
+        Entry("ready", "break", t0 + timedelta(minutes=50)),
+        Entry("break", "signed_out", t0 + timedelta(minutes=80)),
+    ]
+    times = presence_times(log, start=t0, end=t0 + timedelta(hours=2))
+    assert times.seconds == {"ready": 900.0, "talking": 1800.0, "wrap_up": 300.0, "break": 1800.0,
+                             "signed_out": 2400.0}
+    assert times.occupancy() == pytest.approx(2100 / 3000)
+    assert times.sign_in_rate(scheduled_seconds=7200) == pytest.approx(4800 / 7200)
