@@ -82,7 +82,8 @@ def percentile(samples: list[float], pct: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(pct / 100 * (len(ordered) - 1))))]
 
 
-def bench_backend(name: str, url: str, rows: list[dict], qs: list[str]) -> dict[str, float]:
+def bench_backend(name: str, url: str, rows: list[dict], qs: list[str]) -> list[list[int]]:
+    """Prints the timings; returns each query's top-5 article ids (to compare backends)."""
     engine = make_engine(url)
     upgrade(engine)
     factory = make_sessionmaker(engine)
@@ -97,12 +98,13 @@ def bench_backend(name: str, url: str, rows: list[dict], qs: list[str]) -> dict[
         index = search_service.current_index(session)
         build = time.perf_counter() - started
         plain = search_service.plain_index(session)
-    timings, plain_timings = [], []
+    timings, plain_timings, rankings = [], [], []
     with factory() as session:  # one session per request in the API; the log rows are rolled back
         for q in qs:
             t0 = time.perf_counter()
-            search_service.search(session, q, audience="public", now=NOW, limit=5, actor="bench")
+            result = search_service.search(session, q, audience="public", now=NOW, limit=5, actor="bench")
             timings.append((time.perf_counter() - t0) * 1000)
+            rankings.append([h.article_id for h in result.hits])
         session.rollback()
     for q in qs:
         t0 = time.perf_counter()
@@ -113,7 +115,7 @@ def bench_backend(name: str, url: str, rows: list[dict], qs: list[str]) -> dict[
     print(f"{name:10s} articles={len(index.docs)} load={load:.1f}s index build={build:.1f}s | "
           f"search p50={statistics.median(timings):.2f}ms p95={p95:.2f}ms | plain bm25s p95={base95:.2f}ms "
           f"| ratio p95 kefu/plain={p95 / base95:.1f}x")
-    return {"p95": p95, "plain_p95": base95}
+    return rankings
 
 
 def quality() -> None:
@@ -160,7 +162,7 @@ def main() -> None:
     rows, qs = synthesise(args.articles), queries(args.queries)
     print(f"{args.articles} synthetic articles x 4 phrasings, {len(qs)} queries; p95 target 20 ms")
     with tempfile.TemporaryDirectory() as folder:
-        bench_backend("sqlite", f"sqlite:///{folder}/bench.db", rows, qs)
+        on_sqlite = bench_backend("sqlite", f"sqlite:///{folder}/bench.db", rows, qs)
     if not args.no_pg:
         name = f"kefu_bench_{uuid.uuid4().hex[:8]}"
         admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
@@ -171,7 +173,9 @@ def main() -> None:
             print(f"postgresql skipped: {exc.__class__.__name__}")
         else:
             try:
-                bench_backend("postgresql", PG_URL.rpartition("/")[0] + f"/{name}", rows, qs)
+                on_pg = bench_backend("postgresql", PG_URL.rpartition("/")[0] + f"/{name}", rows, qs)
+                same = sum(a == b for a, b in zip(on_sqlite, on_pg, strict=True))
+                print(f"identical top-5 rankings on SQLite and PostgreSQL: {same}/{len(qs)}")
             finally:
                 with admin.connect() as conn:
                     conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

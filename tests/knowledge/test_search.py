@@ -128,3 +128,15 @@ def test_feedback_lifts_an_article_that_resolved_questions_over_an_equal_one():
     docs[1] = Doc(2, 1, "宽带报修渠道", (), "报修。", "broadband", "public", None, None, feedback=-25)
     unhelpful = Index(docs).search("宽带报修", audience="public", now=_now(), limit=2)
     assert unhelpful[0].article_id == 1
+
+
+def test_weighted_scoring_reads_the_same_bm25_scores_bm25s_computes():
+    from kefu.knowledge.search import _bm25, _scores
+
+    corpus = [["宽带", "报修", "光猫"], ["流量", "查询"], ["宽带", "提速", "宽带"], ["话费", "流量", "余额"]]
+    retriever = _bm25(corpus)
+    query = ["宽带", "流量", "未知词"]
+    expected = retriever.get_scores(sorted(set(retriever.get_tokens_ids(query))))
+    assert _scores(retriever, [(t, 1.0) for t in query], 4) == pytest.approx(expected, rel=1e-6)
+    half = _scores(retriever, [("宽带", 0.5)], 4)
+    assert half == pytest.approx(retriever.get_scores(retriever.get_tokens_ids(["宽带"])) * 0.5, rel=1e-6)

@@ -103,11 +103,28 @@ def _bm25(corpus: list[list[str]], weights: Weights | None = None) -> bm25s.BM25
     return retriever
 
 
-def _scores(retriever: bm25s.BM25, tokens: Sequence[str], size: int) -> np.ndarray:
-    ids = sorted(set(retriever.get_tokens_ids(list(tokens))))
-    if not ids:
-        return np.zeros(size, dtype=np.float32)
-    return retriever.get_scores(ids)
+def _scores(retriever: bm25s.BM25, weighted: Sequence[tuple[str, float]], size: int) -> np.ndarray:
+    """Σ weight × BM25(token, doc) over the query's distinct tokens, read from bm25s's
+    precomputed token→document score matrix (one bincount instead of one pass per token
+    group, which is what keeps p95 low at 10,000 articles)."""
+    matrix, vocabulary = retriever.scores, retriever.vocab_dict
+    indptr, indices, data = matrix["indptr"], matrix["indices"], matrix["data"]
+    docs, values, seen = [], [], set()
+    for token, weight in weighted:
+        token_id = vocabulary.get(token)
+        if token_id is None or token_id in seen or not weight:
+            continue
+        seen.add(token_id)
+        start, end = indptr[token_id], indptr[token_id + 1]
+        docs.append(indices[start:end])
+        values.append(data[start:end] * weight)
+    if not docs:
+        return np.zeros(size)
+    return np.bincount(np.concatenate(docs), weights=np.concatenate(values), minlength=size)
+
+
+def _plain(tokens: Sequence[str]) -> list[tuple[str, float]]:
+    return [(t, 1.0) for t in tokens]
 
 
 def _timestamp(at: datetime | None, default: float) -> float:
@@ -165,12 +182,12 @@ class Index:
         synonyms = tokenize.expand(words)
         sounds = tokenize.pinyin_bigrams(query)
         m = len(self.docs)
-        expanded = lambda bm25, size: _scores(bm25, words, size) + w.synonym * _scores(bm25, synonyms, size)  # noqa: E731
+        expanded = _plain(words) + [(t, w.synonym) for t in synonyms]
         scores = (
-            w.words * expanded(self.words, m)
-            + w.bigrams * _scores(self.bigrams, tokenize.char_bigrams(query), m)
-            + w.pinyin * _scores(self.pinyin, sounds, m)
-            + w.answer * expanded(self.answers, m)
+            w.words * _scores(self.words, expanded, m)
+            + w.bigrams * _scores(self.bigrams, _plain(tokenize.char_bigrams(query)), m)
+            + w.pinyin * _scores(self.pinyin, _plain(sounds), m)
+            + w.answer * _scores(self.answers, expanded, m)
         ) * self.prior
         scores = np.where(self.available(audience=audience, now=now), scores, 0.0)
         return self._top(scores, limit, lambda i: self._confidence(words, sounds, i))
@@ -223,7 +240,8 @@ class PlainIndex:
     def search(self, query: str, *, limit: int = 5) -> list[Hit]:
         if self.empty:
             return []
-        scores = _scores(self.bm25, tokenize.words(query), len(self.docs))
+        ids = sorted(set(self.bm25.get_tokens_ids(tokenize.words(query))))
+        scores = self.bm25.get_scores(ids) if ids else np.zeros(len(self.docs))
         k = min(limit, len(scores))
         order = sorted(np.argpartition(-scores, k - 1)[:k], key=lambda i: (-float(scores[i]), self.docs[i].article_id))
         return [Hit(self.docs[i].article_id, float(scores[i]), 0.0) for i in order if scores[i] > 0]
