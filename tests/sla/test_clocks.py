@@ -181,3 +181,14 @@ def test_a_ticket_matching_no_policy_gets_the_default_and_a_visible_warning(sess
     assert found, "a ticket always gets clocks"
     assert {c.policy_code for c in found.values()} == {"default"}
     assert all("default" in (c.warning or "") for c in found.values())
+
+
+def test_beyond_the_holiday_data_a_clock_still_runs_and_says_why(session, session_factory):
+    # chinese-calendar 1.11 knows holidays up to 2026: a complaint on New Year's Eve 21:50
+    # would be answered in 2027 on the specialist calendar.
+    at = sh(2026, 12, 31, 21, 50)
+    publish(session_factory, opened(at=at, ticket_id=9009), now=at)
+    respond = by_target(session, 9009)[("respond", 1)]
+    assert respond.state == "running"
+    assert respond.due_at == at + timedelta(minutes=15)  # natural time: stricter, never later
+    assert "chinese-calendar" in respond.warning and "upgrade" in respond.warning
