@@ -66,6 +66,12 @@ def test_a_withdrawn_article_is_no_longer_found(session, now):
     assert search_service.search(session, "取消彩铃", audience="public", now=now, log=False).hits == []
     with pytest.raises(InvalidTransition):
         service.submit(session, article, actor="user:1:editor", now=now)
+    # Editing a withdrawn article restores it as a draft, not as a live answer.
+    service.update(session, article, ArticlePatch(answer="发送0000到10001。"), actor="user:1:editor", now=now)
+    assert article.status == "draft" and article.published_version is None
+    assert search_service.search(session, "取消彩铃", audience="agent", now=now, log=False).hits == []
+    service.submit(session, article, actor="user:1:editor", now=now)
+    assert service.publish(session, article, actor="user:2:lead", now=now).version_no == 2
 
 
 def test_a_duplicate_standard_question_is_refused_with_the_existing_article(session, now):

@@ -117,8 +117,10 @@ def reject(session: Session, article: Article, *, actor: str, now: datetime, not
 
 def archive(session: Session, article: Article, *, actor: str, now: datetime) -> Article:
     """Withdraws the article from search; its versions stay for the record."""
-    was_live = article.published_version is not None and article.status != lifecycle.ARCHIVED
+    was_live = article.published_version is not None
     article.status = lifecycle.next_status(article.status, "archived")
+    # Nothing is live any more: restoring it means a new draft, reviewed and published again.
+    article.published_version = None
     article.updated_by, article.updated_at = actor, now
     session.flush()
     if was_live:
