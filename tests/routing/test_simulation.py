@@ -123,3 +123,15 @@ def test_cli_explains_missing_options():
     out = runner.invoke(app, ["simulate", "--aht", "180", "--json"])
     assert out.exit_code == 2
     assert "--calls-per-hour" in out.output
+
+
+def test_the_shipped_hotline_scenario_runs_with_its_seats_and_callbacks():
+    from pathlib import Path
+
+    import kefu.workforce
+    from kefu.workforce.scenario import load_scenario
+
+    path = Path(kefu.workforce.__file__).parent / "scenarios" / "guangdong_hotline.yaml"
+    result = run(load_scenario(path, hours=3))
+    assert {"front", "cdma", "complaint", "vip"} <= set(result.by_queue)
+    assert result.callbacks["registered"] > 0  # transfers before the data seat opens at 9:00

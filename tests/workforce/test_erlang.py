@@ -104,3 +104,10 @@ def test_erlang_a_refuses_nonsense(bad):
     args = {"calls_per_hour": 100, "aht": 100, "agents": 5, "patience": 60, "target_seconds": 20, **bad}
     with pytest.raises(ValueError):
         erlang.erlang_a_metrics(**args)
+
+
+def test_shrinkage_adds_rostered_agents():
+    assert erlang.scheduled_agents(14, shrinkage=0.3) == 20
+    assert erlang.scheduled_agents(14, shrinkage=0.0) == 14
+    with pytest.raises(ValueError):
+        erlang.scheduled_agents(14, shrinkage=1.0)

@@ -127,4 +127,18 @@ def simulate(
         predicted = [f"{out[m][key]:.4f}" if key and key in out[m] else "" for m in models]
         table.add_row(label, simulated, *predicted)
     console.print(table)
+    if len(out["by_queue"]) > 1 or len(out["by_stream"]) > 1:
+        parts = Table(title="按队列 / 来话流  by queue / stream")
+        for column in ("", "offered", "answered", "abandoned", "SL", "ASA (s)"):
+            parts.add_column(column, justify="right" if column else "left")
+        for prefix, group in (("queue", out["by_queue"]), ("stream", out["by_stream"])):
+            for name, t in group.items():
+                parts.add_row(f"{prefix} {name}", str(t["offered"]), str(t["answered"]), str(t["abandoned"]),
+                              f"{t['service_level']:.3f}" if t["service_level"] is not None else "–",
+                              f"{t['asa_seconds']:.1f}" if t["asa_seconds"] is not None else "–")
+        console.print(parts)
+    if "callbacks" in out:
+        c = out["callbacks"]
+        console.print(f"预约回呼 callbacks: registered {c['registered']}, reached {c['reached']} "
+                      f"({c['on_time']} within the hour), no answer {c['no_answer']}, done {c['done']}")
     console.print(f"{result.contacts} contacts in {elapsed:.2f} s")

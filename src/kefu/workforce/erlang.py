@@ -86,6 +86,14 @@ def agents_needed(
     raise ValueError("no staffing within the limit meets the target")
 
 
+def scheduled_agents(agents_on_phones: int, *, shrinkage: float) -> int:
+    """Agents to roster so that `agents_on_phones` remain after shrinkage (breaks,
+    training, meetings, absence — e.g. 0.3 for 30%)."""
+    if not 0 <= shrinkage < 1:
+        raise ValueError("shrinkage must be in [0, 1), e.g. 0.3")
+    return math.ceil(agents_on_phones / (1.0 - shrinkage) - 1e-9)
+
+
 # ---- Erlang A ---------------------------------------------------------------------
 
 
