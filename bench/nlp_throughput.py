@@ -41,38 +41,52 @@ def main() -> None:
 
     store.default_model()  # make sure the cached default exists (trains once if absent)
     store._loaded.clear()
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     textmod.tokenizer()
-    t1 = time.perf_counter()
+    t1, c1 = time.perf_counter(), time.process_time()
     trained = store.default_model()
     classifier = Classifier(trained)
-    t2 = time.perf_counter()
-    print(f"jieba + telecom dictionary load: {t1 - t0:.2f} s")
-    print(f"model load (unpickle):           {t2 - t1:.2f} s   target < 2 s")
-    print(f"total ready time:                {t2 - t0:.2f} s")
+    t2, c2 = time.perf_counter(), time.process_time()
+    print("load times: wall-clock (CPU)")
+    print(f"jieba + telecom dictionary:      {t1 - t0:.2f} s ({c1 - c0:.2f} s)")
+    print(f"model (unpickle + scorer):       {t2 - t1:.2f} s ({c2 - c1:.2f} s)   target < 2 s")
+    print(f"total ready time:                {t2 - t0:.2f} s ({c2 - c0:.2f} s)")
 
-    texts = _texts(4000)
+    texts = _texts(1500)
     classifier.classify_many(texts[:50])  # warm caches (OpenCC, regexes)
+    cut = textmod.tokenizer().cut
 
-    t = time.perf_counter()
-    for s in texts:
-        list(textmod.tokenizer().cut(s))
-    baseline = len(texts) / (time.perf_counter() - t)
+    def baseline(chunk: list[str]) -> None:
+        for s in chunk:
+            list(cut(s))
 
-    t = time.perf_counter()
-    for start in range(0, len(texts), 500):
-        classifier.classify_many(texts[start : start + 500])
-    batched = len(texts) / (time.perf_counter() - t)
+    def batched(chunk: list[str]) -> None:
+        classifier.classify_many(chunk)
 
-    sample = texts[:1000]
-    t = time.perf_counter()
-    for s in sample:
-        classifier.classify(s)
-    single = len(sample) / (time.perf_counter() - t)
+    def single(chunk: list[str]) -> None:
+        for s in chunk:
+            classifier.classify(s)
 
-    print(f"baseline, plain jieba cut (HMM on):  {baseline:8.0f} texts/s")
-    print(f"classify_many, batches of 500:       {batched:8.0f} texts/s   target >= 2000   ratio {batched / baseline:.2f}x baseline")
-    print(f"classify, one text at a time:        {single:8.0f} texts/s   ratio {single / baseline:.2f}x baseline")
+    # The machine may be shared: CPU time of this process (one thread) measures one core,
+    # and interleaving the three in rounds exposes them to the same load; best round wins.
+    best = {"baseline": 0.0, "batched": 0.0, "single": 0.0}
+    wall = dict(best)
+    for _ in range(3):
+        for name, fn in (("baseline", baseline), ("batched", batched), ("single", single)):
+            c0, w0 = time.process_time(), time.perf_counter()
+            fn(texts[:500])
+            cpu, elapsed = time.process_time() - c0, time.perf_counter() - w0
+            best[name] = max(best[name], 500 / cpu)
+            wall[name] = max(wall[name], 500 / elapsed)
+        texts = texts[500:] + texts[:500]
+
+    print("texts/s per CPU-second (one core); wall-clock texts/s in brackets")
+    print(f"baseline, plain jieba cut (HMM on): {best['baseline']:7.0f}  ({wall['baseline']:.0f})")
+    for name, label in (("batched", "classify_many (full pipeline)"), ("single", "classify, one call per text")):
+        print(
+            f"{label:35s} {best[name]:7.0f}  ({wall[name]:.0f})   "
+            f"target >= 2000   ratio {best[name] / best['baseline']:.2f}x baseline"
+        )
 
 
 if __name__ == "__main__":

@@ -27,7 +27,7 @@ from kefu.nlp.features import Featurizer
 from kefu.nlp.taxonomy import CATEGORY_CODES, EMOTIONS, ROOT_CAUSES
 
 # Bump when features or heads change so cached default models are rebuilt.
-MODEL_FORMAT = 3
+MODEL_FORMAT = 4
 # Words rarer than this in jieba's corpus are not kept: unknown words get DEFAULT_IDF.
 _IDF_KEEP_BELOW = 9.0
 DEFAULT_IDF = 10.5
