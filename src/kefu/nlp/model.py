@@ -86,6 +86,7 @@ def packaged_examples(name: str = "train.jsonl") -> list[dict[str, Any]]:
     return read_examples(packaged_raw(name), source=name)
 
 
+@cache
 def packaged_fingerprint() -> str:
     """Changes whenever the packaged examples, dictionary or model format change."""
     digest = hashlib.sha1(f"format-{MODEL_FORMAT}".encode())

@@ -133,12 +133,23 @@ def packaged_rules() -> RuleSet:
     return parse_rules(data, version=f"packaged-{data.get('version', 1)}")
 
 
+_parsed: dict[tuple[Path, int], RuleSet] = {}
+
+
 def load_rules(path: Path | None) -> RuleSet:
-    """The administrator's rules file if it exists, else the packaged rules."""
-    if path is None or not path.exists():
+    """The administrator's rules file if it exists, else the packaged rules. A file is
+    parsed once per modification time, so an edit takes effect on the next call."""
+    if path is None:
         return packaged_rules()
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise BadRules(f"规则文件 {path} 无法读取：{exc}", f"cannot read rules file {path}: {exc}") from None
-    return parse_rules(data, version=f"file-{int(path.stat().st_mtime)}")
+        mtime = path.stat().st_mtime_ns
+    except FileNotFoundError:
+        return packaged_rules()
+    key = (path, mtime)
+    if key not in _parsed:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise BadRules(f"规则文件 {path} 无法读取：{exc}", f"cannot read rules file {path}: {exc}") from None
+        _parsed[key] = parse_rules(data, version=f"file-{mtime // 1_000_000_000}")
+    return _parsed[key]
