@@ -106,13 +106,13 @@ class Workflow:
     # on their values: one dict look-up instead of evaluating every filter per contact.
     _memo: dict[tuple[Any, ...], Filter] = field(default_factory=dict, compare=False, repr=False)
 
-    @property
-    def _names(self) -> tuple[str, ...]:
-        return tuple(sorted({n for f in self.filters for n in f.match.names}))
+    def __post_init__(self) -> None:
+        names = tuple(sorted({n for f in self.filters for n in f.match.names}))
+        object.__setattr__(self, "_names", names)
 
     def filter_for(self, attrs: Mapping[str, Any]) -> Filter:
         try:
-            key = tuple(attrs.get(n) for n in self._names_cached())
+            key = tuple([attrs.get(n) for n in self._names])  # type: ignore[attr-defined]
             found = self._memo.get(key)
         except TypeError:  # an unhashable attribute value: no memo
             key, found = None, None
@@ -124,13 +124,6 @@ class Workflow:
                 self._memo.clear()
             self._memo[key] = found
         return found
-
-    def _names_cached(self) -> tuple[str, ...]:
-        names = self.__dict__.get("_names_value")
-        if names is None:
-            names = self._names
-            object.__setattr__(self, "_names_value", names)
-        return names
 
     def queue_names(self) -> set[str]:
         return {s.queue for f in (*self.filters, self.default) for s in f.steps}

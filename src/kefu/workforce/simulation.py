@@ -42,6 +42,12 @@ class Tally:
     within_target: int = 0
     wait_answered: float = 0.0
 
+    def answer(self, wait: float, target: float) -> None:
+        self.answered += 1
+        self.wait_answered += wait
+        if wait <= target:
+            self.within_target += 1
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "offered": self.offered, "answered": self.answered, "abandoned": self.abandoned,
@@ -87,15 +93,6 @@ class Result:
         return self.busy_seconds / capacity if capacity > 0 else None
 
 
-def _tally_into(tallies: list[Tally], attr: str, wait: float | None = None, target: float = 0.0) -> None:
-    for t in tallies:
-        setattr(t, attr, getattr(t, attr) + 1)
-        if wait is not None:
-            t.wait_answered += wait
-            if wait <= target:
-                t.within_target += 1
-
-
 def run(scenario: Scenario, *, progress: Callable[[float], None] | None = None) -> Result:
     """Runs the scenario once; deterministic for a given seed."""
     rng = random.Random(scenario.seed)
@@ -138,6 +135,8 @@ def run(scenario: Scenario, *, progress: Callable[[float], None] | None = None) 
             now = boundary
         return None
 
+    target = scenario.target_seconds
+
     def handle_time(mean: float, kind: str) -> float:
         return mean if kind == "fixed" else rng.expovariate(1.0 / mean)
 
@@ -162,8 +161,9 @@ def run(scenario: Scenario, *, progress: Callable[[float], None] | None = None) 
                 if record.counted:
                     per_queue = result.by_queue.setdefault(contact.queue.name, Tally())
                     per_queue.offered += 1  # a contact's queue is known once it is answered or lost
-                    tallies = [result.total, result.by_stream[record.stream.name], per_queue, result.batches[record.batch]]
-                    _tally_into(tallies, "answered", wait, scenario.target_seconds)
+                    for tally in (result.total, result.by_stream[record.stream.name], per_queue,
+                                  result.batches[record.batch]):
+                        tally.answer(wait, target)
                 mean = record.stream.aht
             else:
                 mean = record.stream.transfer.aht
@@ -211,8 +211,9 @@ def run(scenario: Scenario, *, progress: Callable[[float], None] | None = None) 
                 if record.counted:
                     per_queue = result.by_queue.setdefault(contact.queue.name, Tally())
                     per_queue.offered += 1
-                    tallies = [result.total, result.by_stream[record.stream.name], per_queue, result.batches[record.batch]]
-                    _tally_into(tallies, "abandoned")
+                    for tally in (result.total, result.by_stream[record.stream.name], per_queue,
+                                  result.batches[record.batch]):
+                        tally.abandoned += 1
         elif kind == "end":
             contact = engine.contacts[ref]
             record = records[ref]
