@@ -181,6 +181,13 @@ def test_a_subscriber_files_and_follows_only_their_own_tickets(app, session, now
     assert customer.get(f"/api/v1/tickets/{theirs}").status_code == 404
     assert customer.post(f"/api/v1/tickets/{theirs}/notes", json={"text": "hi"}).status_code == 404
     assert customer.post(f"/api/v1/tickets/{mine.json()['id']}/accept", json={}).status_code == 403
+    assert customer.post("/api/v1/tickets", json=complaint(pensioner.id, channel="hall")).status_code == 422
+    urgent = customer.post("/api/v1/tickets", json=complaint(pensioner.id, channel="app", category="plan",
+                                                             priority="urgent"))
+    assert urgent.status_code == 201 and urgent.json()["priority"] == "normal"
+    remedy = handler.post(f"/api/v1/tickets/{theirs}/remedies", json={"kind": "voucher", "amount_fen": 500}).json()
+    consent_url = f"/api/v1/tickets/{theirs}/remedies/{remedy['remedies'][0]['id']}/consent"
+    assert customer.post(consent_url, json={"agreed": True}).status_code == 404
 
     # The first staff member to accept a self-filed complaint owns it.
     accepted = handler.post(f"/api/v1/tickets/{mine.json()['id']}/accept", json={}).json()

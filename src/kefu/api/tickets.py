@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, File, Form, Header, Query, Response, Upl
 from fastapi.responses import JSONResponse
 
 from kefu.api.deps import STAFF, AppSettings, Authorize, DbSession, Now
+from kefu.core.errors import InvalidInput
 from kefu.core.pagination import Page
 from kefu.customers.errors import SubscriberNotFound
 from kefu.identity.roles import Principal, Role
@@ -43,6 +44,26 @@ def _local_to_utc(value: datetime | None, tz: str) -> datetime | None:
     return value.replace(tzinfo=ZoneInfo(tz)) if value.tzinfo is None else value
 
 
+SELF_SERVICE_TYPES = {"consultation", "service_request", "fault", "complaint", "suggestion"}
+SELF_SERVICE_CHANNELS = {"app", "web", "wechat", "email", "sms"}
+
+
+def _self_service(body: schemas.TicketCreate, principal: Principal) -> schemas.TicketCreate:
+    """A subscriber files for themself, through an online channel; how urgent it is and
+    where it goes is for the centre to decide, not the form."""
+    if body.subscriber_id != principal.subscriber_id:
+        raise SubscriberNotFound(body.subscriber_id)
+    if body.type not in SELF_SERVICE_TYPES or body.channel not in SELF_SERVICE_CHANNELS:
+        raise InvalidInput(
+            f"自助渠道可提交的类型：{'、'.join(sorted(SELF_SERVICE_TYPES))}；渠道：{'、'.join(sorted(SELF_SERVICE_CHANNELS))}",
+            f"Self-service may file {', '.join(sorted(SELF_SERVICE_TYPES))} through "
+            f"{', '.join(sorted(SELF_SERVICE_CHANNELS))}",
+            code="self_service_not_allowed",
+        )
+    return body.model_copy(update={"priority": None, "department": None, "root_cause": None,
+                                   "classification_source": None, "classification_model": None})
+
+
 @router.post("", response_model=Detail, status_code=201, responses={200: {"description": "replayed Idempotency-Key"}})
 def open_ticket(
     body: schemas.TicketCreate,
@@ -54,8 +75,8 @@ def open_ticket(
 ) -> Response | Detail:
     """Opens a ticket. A retry with the same Idempotency-Key and body returns the same
     ticket (200); the same key with another body is 409."""
-    if principal.kind != "staff" and body.subscriber_id != principal.subscriber_id:
-        raise SubscriberNotFound(body.subscriber_id)
+    if principal.kind != "staff":
+        body = _self_service(body, principal)
     ticket, created = service.open_ticket(
         session, body, by=principal, now=now, idempotency_key=idempotency_key,
         repeat_window_days=settings.ticket_repeat_window_days,

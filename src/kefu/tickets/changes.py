@@ -86,6 +86,9 @@ def move(
         ticket.closed_at = now
     elif to is Status.INVESTIGATING and current in (Status.RESOLVED, Status.RETURN_VISIT, Status.CLOSED):
         ticket.resolved_at = ticket.closed_at = None
+    if to in (Status.RESOLVED, Status.CLOSED, Status.CANCELLED, Status.REJECTED):
+        # Nothing is awaited from the customer once the ticket is settled.
+        ticket.waiting_since = ticket.waiting_reason = None
     # Closed customers see every status change: it is the progress they asked to follow.
     log(
         session, ticket, kind="status", by=by, now=now, reason=reason, visibility="customer",

@@ -40,20 +40,22 @@ from kefu.tickets.events import (
 )
 from kefu.tickets.hub_models import HubNotification, HubSubscription
 from kefu.tickets.lifecycle import Status
-from kefu.tickets.tmf_errors import BadCallback, SubscriptionNotFound
+from kefu.tickets.tmf_errors import BadCallback, BadQuery, SubscriptionNotFound
 from kefu.tickets.views import detail
 
-EVENT_TYPES = (
-    "TroubleTicketCreateEvent", "TroubleTicketAttributeValueChangeEvent", "TroubleTicketStatusChangeEvent",
-    "TroubleTicketResolvedEvent", "TroubleTicketDeleteEvent",
-)
+EVENT_TYPES = tmf.EVENT_TYPES
 
 
 def subscribe(session: Session, *, callback: str, query: str = "", by: str, now: datetime) -> HubSubscription:
-    """Registers a listener. The callback must be an absolute http(s) URL."""
+    """Registers a listener. The callback must be an absolute http(s) URL; the query's
+    eventType values must be events this hub sends."""
     parts = urlsplit(callback.strip())
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise BadCallback(callback)
+    for key, value in parse_qsl((query or "").strip().lstrip("?"), keep_blank_values=True):
+        unknown = [v for v in value.split(",") if key == "eventType" and v.strip() not in EVENT_TYPES]
+        if unknown:
+            raise BadQuery(unknown)
     row = HubSubscription(callback=callback.strip(), query=(query or "").strip(), created_by=by, created_at=now)
     tmf_repository.add(session, row)
     session.flush()

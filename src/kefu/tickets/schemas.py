@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 Priority = Literal["low", "normal", "high", "urgent"]
 Emotion = Literal["calm", "anxious", "angry"]
@@ -39,6 +40,13 @@ class TicketCreate(BaseModel):
     characteristics: dict[str, Any] = Field(default_factory=dict)
     classification_source: Literal["manual", "rules", "model"] | None = None
     classification_model: str | None = Field(default=None, max_length=60)
+
+    @field_validator("characteristics")
+    @classmethod
+    def _small_map(cls, value: dict[str, Any]) -> dict[str, Any]:
+        if len(value) > 50 or len(json.dumps(value, ensure_ascii=False)) > 10_000:
+            raise ValueError("characteristics: at most 50 fields and 10,000 characters")
+        return value
 
 
 class Accept(Versioned):

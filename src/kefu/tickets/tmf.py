@@ -34,6 +34,10 @@ from kefu.tickets.lifecycle import FINAL_STATUSES, TRANSITIONS, WORKING_STATUSES
 from kefu.tickets.schemas import TicketDetail
 
 BASE_PATH = "/tmf-api/troubleTicket/v4"
+EVENT_TYPES = (
+    "TroubleTicketCreateEvent", "TroubleTicketAttributeValueChangeEvent", "TroubleTicketStatusChangeEvent",
+    "TroubleTicketResolvedEvent", "TroubleTicketDeleteEvent",
+)
 TMF_STATUSES = ("acknowledged", "rejected", "pending", "held", "inProgress", "cancelled", "closed", "resolved")
 
 TO_TMF: dict[Status, str] = {

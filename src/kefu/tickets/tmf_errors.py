@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kefu.core.errors import Conflict, InvalidInput, NotFound
+from kefu.tickets.tmf import EVENT_TYPES
 
 
 class BadTroubleTicket(InvalidInput):
@@ -53,4 +54,15 @@ class BadCallback(InvalidInput):
         super().__init__(
             f"回调地址须为 http(s) 网址：{callback!r}", f"The callback must be an http(s) URL, got {callback!r}",
             field="callback",
+        )
+
+
+class BadQuery(InvalidInput):
+    default_code = "bad_query"
+
+    def __init__(self, unknown: list[str]) -> None:
+        super().__init__(
+            f"订阅条件中的事件类型无效：{', '.join(unknown)}；可选：{', '.join(EVENT_TYPES)}",
+            f"Unknown eventType in the query: {', '.join(unknown)}; use: {', '.join(EVENT_TYPES)}",
+            field="query",
         )
