@@ -83,11 +83,24 @@ def test_a_scenario_with_specialist_seats_transfers_and_callbacks_runs_on_the_en
     assert callbacks["on_time"] >= 0.9 * callbacks["reached"]
 
 
-def test_a_scenario_with_an_unknown_skill_is_refused():
-    bad = {**DONGGUAN, "queues": [{"name": "front", "expression": "skills.gsm >= 1 and language == 'en'"},
-                                  {"name": "data_seat", "expression": "1 +"}]}
+@pytest.mark.parametrize(
+    "queues",
+    [
+        [{"name": "front", "expression": "skills.gsm >= 1"}, {"name": "data_seat", "expression": "1 +"}],
+        [{"name": "front", "expression": "skills.gsn >= 1"}, {"name": "data_l3", "expression": "skills.data >= 3"},
+         {"name": "data_seat", "expression": "skills.data >= 2"}],
+    ],
+)
+def test_a_scenario_with_a_bad_expression_or_an_unknown_skill_is_refused(queues):
     with pytest.raises(InvalidInput):
-        parse_scenario(bad)
+        parse_scenario({**DONGGUAN, "queues": queues})
+
+
+def test_cli_reports_a_bad_scenario_clearly(tmp_path):
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps({**DONGGUAN, "workflow": {"filters": []}}), encoding="utf-8")
+    out = runner.invoke(app, ["simulate", "--scenario", str(path), "--json"])
+    assert out.exit_code == 2 and "default" in out.output
 
 
 def test_cli_prints_one_json_object_with_the_erlang_prediction():

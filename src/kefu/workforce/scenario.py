@@ -108,21 +108,24 @@ def parse_scenario(data: Mapping[str, Any], *, seed: int | None = None, hours: f
     if not isinstance(data, Mapping):
         raise _bad("须为对象", "it must be an object")
     groups = {str(k): WeeklyHours.parse(str(v)) for k, v in (data.get("groups") or {}).items()}
+    pools = []
+    for raw in data.get("agents") or []:
+        attrs = dict(raw.get("attrs") or {})
+        attrs["skills"] = parse_skills(str(raw.get("skills", ""))) if isinstance(raw.get("skills", ""), str) else dict(raw["skills"])
+        pools.append(AgentPool(int(raw.get("count", 1)), attrs, dict(raw.get("capacity") or {"voice": 1, "chat": 3})))
+    # A queue naming a skill no agent has is a typo, not an empty queue.
+    known = {skill for pool in pools for skill in pool.attrs["skills"]}
     queues = []
     for raw in data.get("queues") or []:
         group = raw.get("group")
         if group is not None and group not in groups:
             raise _bad(f"队列引用了未定义的组 {group}", f"a queue names the undefined group {group!r}")
         queues.append(queue_spec(str(raw.get("name", "")), str(raw.get("expression", "true")),
-                                 strategy=raw.get("strategy", "longest_idle"), skill=raw.get("skill"), group=group))
+                                 strategy=raw.get("strategy", "longest_idle"), skill=raw.get("skill"), group=group,
+                                 known_skills=known))
     if not queues:
         raise _bad("至少需要一个队列", "at least one queue is needed")
     workflow = parse_workflow(data.get("workflow") or {}, queues=[q.name for q in queues])
-    pools = []
-    for raw in data.get("agents") or []:
-        attrs = dict(raw.get("attrs") or {})
-        attrs["skills"] = parse_skills(str(raw.get("skills", ""))) if isinstance(raw.get("skills", ""), str) else dict(raw["skills"])
-        pools.append(AgentPool(int(raw.get("count", 1)), attrs, dict(raw.get("capacity") or {"voice": 1, "chat": 3})))
     streams = []
     for i, raw in enumerate(data.get("streams") or []):
         rates = raw.get("calls_per_hour")
