@@ -157,3 +157,14 @@ def test_one_failing_clock_does_not_block_the_others(session, session_factory):
     assert clocks[(5005, "respond")].escalation_level == 0
     assert clocks[(5005, "respond")].next_check_at == t0 + timedelta(minutes=17)
     assert session.scalar(select(func.count(SlaEscalation.id)).where(SlaEscalation.ticket_id == 5005)) == 0
+
+
+def test_many_breaches_in_one_batch_reach_a_person_as_one_list(session, session_factory):
+    t0 = sh(2026, 11, 16, 10, 0)
+    staff(session, t0)
+    publish(session_factory, *(opened(at=t0, ticket_id=5100 + i) for i in range(3)), now=t0)
+    scan(session_factory, t0 + timedelta(minutes=16), RecordingTickets())
+    sent = messages(session)
+    assert sent == [("lead.billing", "【时效升级·班组长】3 张工单已超时 / 3 tickets breached their SLA")]
+    body = session.scalars(select(OutboundMessage.body)).one()
+    assert [line.split()[1] for line in body.splitlines()] == ["5100", "5101", "5102"]

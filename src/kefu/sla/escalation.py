@@ -62,7 +62,7 @@ class ScanContext:
         session.flush()
         for ticket_id, level, reason in tickets:
             self.escalator(session, ticket_id, level=level, reason=reason, now=now)
-        for message in messages:
+        for message in _digests(messages):
             enqueue(session, channel="email", purpose="sla", now=now, **message)
 
     def discard(self) -> None:
@@ -151,6 +151,26 @@ def _next_check(clock: SlaClock) -> None:
         clock.next_check_at = None
 
 
+def _digests(messages: list[dict[str, str]]) -> list[dict[str, str]]:
+    """One message per recipient and kind of step in a batch: a team lead hears of 300
+    breaches after an outage in one list, not in 300 e-mails. A single step keeps its
+    own subject."""
+    groups: dict[tuple[str, str], list[dict[str, str]]] = {}
+    for message in messages:
+        groups.setdefault((message["recipient"], message["kind"]), []).append(message)
+    out = []
+    for (recipient, kind), items in groups.items():
+        if len(items) == 1:
+            out.append({"recipient": recipient, "subject": items[0]["subject"], "body": items[0]["body"]})
+            continue
+        if kind == "warning":
+            subject = f"【时效预警】{len(items)} 张工单时限将到 / {len(items)} tickets are close to their SLA"
+        else:
+            subject = f"{kind}{len(items)} 张工单已超时 / {len(items)} tickets breached their SLA"
+        out.append({"recipient": recipient, "subject": subject, "body": "\n".join(m["body"] for m in items)})
+    return out
+
+
 LEVEL_ZH = {"team_lead": "班组长", "department_head": "部门负责人", "centre_management": "中心管理层"}
 
 
@@ -181,6 +201,7 @@ def _notify(
         body = (f"工单 {clock.ticket_id} 的{target}时限已于 {due} 超时，已升级至{who}（第 {level} 级）。"
                 f" / Ticket {clock.ticket_id}: the {clock.target} target was breached at {due}; escalated to"
                 f" level {level} ({name}).")
+    kind = "warning" if level == 0 else f"【时效升级·{LEVEL_ZH.get(name, name)}】"
     context.pending_messages.extend(
-        {"recipient": recipient, "subject": subject, "body": body} for recipient in recipients
+        {"recipient": recipient, "subject": subject, "body": body, "kind": kind} for recipient in recipients
     )
