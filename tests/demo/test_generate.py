@@ -22,7 +22,8 @@ from kefu.customers.models import (
 )
 from kefu.demo.build import COLUMNS
 from kefu.demo.characters import CROSS_REGION, OVERBILLED_PENSIONER, SP_OUTBOUND_VICTIM
-from kefu.demo.generate import DemoResult, NotEmpty, generate, iter_chunks, new_build
+from kefu.demo.errors import NotEmpty
+from kefu.demo.generate import DemoResult, generate, iter_chunks, new_build
 from kefu.demo.people import PREFIXES, id_check_digit
 from kefu.demo.staff import DEMO_PASSWORD
 from kefu.demo.writer import TABLES

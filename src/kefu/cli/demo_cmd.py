@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from kefu.cli.context import context
+from kefu.demo.errors import NotEmpty
 from kefu.demo.generate import (
     DEFAULT_MONTHS,
     DEFAULT_SEED,
     DEFAULT_SUBSCRIBERS,
     DemoResult,
-    NotEmpty,
     generate,
     is_empty,
 )
@@ -40,11 +42,7 @@ def demo(
         if if_empty:
             console.print("数据库中已有用户数据，未生成演示数据 / the database already has subscribers: demo data not loaded")
             return
-        console.print(
-            "[red]数据库中已有用户数据；演示数据只能写入空数据库 / the database already has subscribers; "
-            "demo data goes only into an empty database (use a new KEFU_DATABASE_URL, or --if-empty)[/red]"
-        )
-        raise typer.Exit(2)
+        _refuse(NotEmpty())
     with Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console
     ) as progress:
@@ -54,10 +52,14 @@ def demo(
                 ctx.factory, subscribers=subscribers, seed=seed, months=months, now=ctx.clock.now(),
                 on_progress=lambda done: progress.advance(task, done),
             )
-        except NotEmpty:
-            console.print("[red]数据库中已有用户数据 / the database already has subscribers[/red]")
-            raise typer.Exit(2) from None
+        except NotEmpty as exc:
+            _refuse(exc)
     _report(result)
+
+
+def _refuse(exc: NotEmpty) -> NoReturn:
+    console.print(f"[red]{exc.zh}\n{exc.en}[/red]")
+    raise typer.Exit(2)
 
 
 def _report(result: DemoResult) -> None:

@@ -16,6 +16,7 @@ from kefu.demo import writer
 from kefu.demo.build import COLUMNS, TABLE_ORDER, Build, Ids, months_before, sqlite_timestamp
 from kefu.demo.catalogue import Catalogue
 from kefu.demo.characters import CHARACTERS, Character, character_group
+from kefu.demo.errors import NotEmpty
 from kefu.demo.people import FastRandom
 from kefu.demo.staff import Login, create_staff, manager_placeholders, resolve_managers
 from kefu.demo.subscribers import draw_group
@@ -25,10 +26,6 @@ DEFAULT_SUBSCRIBERS = 20_000
 DEFAULT_SEED = 2026
 DEFAULT_MONTHS = 6
 CHUNK_SIZE = 5_000
-
-
-class NotEmpty(Exception):
-    """The database already holds subscribers or a catalogue; the demo writes only into an empty one."""
 
 
 @dataclass
