@@ -150,3 +150,11 @@ def test_a_callback_to_an_invalid_number_is_refused_and_the_call_stays_live(numb
 @pytest.mark.parametrize(("raw", "clean"), [("+86 138-0013-8000", "13800138000"), ("0769 2200 1234", "076922001234")])
 def test_numbers_are_normalised(raw, clean):
     assert normalize_number(raw) == clean
+
+
+def test_callers_waiting_for_a_closed_seat_are_routed_when_it_opens():
+    engine = dongguan()
+    engine.add_agent("spec1", attrs={"skills": {"data": 3}}, ready=True, now=at(8, 30))
+    assert engine.enqueue("early", channel="voice", attrs={"category": "data_line"}, now=at(8, 40)) == []
+    assert engine.advance(at(8, 59)) == []
+    assert [o.contact.id for o in engine.advance(at(9))] == ["early"]

@@ -55,8 +55,13 @@ class CoreEngine:
         self.queues: dict[str, QueueIndex] = {}
         for spec in queues:
             group_hours = self.hours.get(spec.group) if spec.group else None
-            is_open = None if group_hours is None else (lambda t, h=group_hours: h.is_open(_dt(t)))
-            self.queues[spec.name] = QueueIndex(spec, is_open)
+            if group_hours is None:
+                self.queues[spec.name] = QueueIndex(spec)
+            else:
+                self.queues[spec.name] = QueueIndex(
+                    spec, lambda t, h=group_hours: h.is_open(_dt(t)),
+                    lambda t, h=group_hours: h.next_open(_dt(t)).timestamp(),
+                )
         for name in sorted(workflow.queue_names() - set(self.queues)):
             raise UnknownQueue(name)
         self.workflow = workflow
@@ -240,10 +245,29 @@ class CoreEngine:
     # ---- matching -------------------------------------------------------------
     def _dispatch_contact(self, contact: Contact, now: float) -> list[Offer]:
         queue = contact.queue
-        if queue is None or not queue.open_at(now):
+        if queue is None:
+            return []
+        if not queue.open_at(now):
+            self._wake_at_opening(queue, now)
             return []
         agent = queue.best_agent(contact.cls, contact.declined_by)
         return [self._offer(contact, agent, now)] if agent is not None else []
+
+    def _wake_at_opening(self, queue: QueueIndex, now: float) -> None:
+        """Contacts waiting in a closed queue are routed when it opens, even if no agent
+        changes state then (agents often sign in before opening)."""
+        if queue.next_open is None or (queue.opening_timer is not None and queue.opening_timer > now):
+            return
+        queue.opening_timer = queue.next_open(now)
+        self._at(queue.opening_timer, "queue_open", queue)
+
+    def _on_queue_open(self, queue: QueueIndex, _version: int, now: float) -> list[Offer]:
+        queue.opening_timer = None
+        made: list[Offer] = []
+        for contact in queue.waiting():
+            if contact.state is ContactState.QUEUED and contact.queue is queue:
+                made += self._dispatch_contact(contact, now)
+        return made
 
     def _dispatch_agent(self, agent: AgentState, now: float) -> list[Offer]:
         best: tuple[tuple[Any, ...], Contact] | None = None

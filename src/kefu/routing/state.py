@@ -138,11 +138,17 @@ class QueueIndex:
     Heaps use lazy deletion: an entry is valid while its version equals the record's.
     """
 
-    __slots__ = ("spec", "is_open", "members", "agent_heaps", "contact_heaps", "_seq", "_key")
+    __slots__ = ("spec", "is_open", "next_open", "opening_timer", "members", "agent_heaps", "contact_heaps",
+                 "_seq", "_key")
 
-    def __init__(self, spec: QueueSpec, is_open: Callable[[float], bool] | None = None) -> None:
+    def __init__(
+        self, spec: QueueSpec, is_open: Callable[[float], bool] | None = None,
+        next_open: Callable[[float], float] | None = None,
+    ) -> None:
         self.spec = spec
         self.is_open = is_open
+        self.next_open = next_open
+        self.opening_timer: float | None = None  # when a "queue opens" timer is already set
         self.members: set[AgentState] = set()
         self.agent_heaps: dict[str, list[tuple[Any, ...]]] = {}
         self.contact_heaps: dict[str, list[tuple[Any, ...]]] = {}
