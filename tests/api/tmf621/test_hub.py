@@ -149,3 +149,23 @@ def test_a_removed_listener_gets_nothing_more(supervisor, handler, subscriber, l
     deliver(session_factory, clock)
 
     assert listener.received == []
+
+
+def test_a_query_naming_an_event_we_never_send_is_a_400(supervisor):
+    response = supervisor.post(HUB, json={"callback": "http://127.0.0.1:9/x", "query": "eventType=TicketExploded"})
+    assert response.status_code == 400
+    check("Error", response.json())
+
+
+def test_the_expected_resolution_date_is_the_sla_resolve_clock(handler, subscriber, session_factory, clock):
+    tid = handler.post(TT, json=trouble_ticket(subscriber.id)).json()["id"]
+    assert "expectedResolutionDate" not in handler.get(f"{TT}/{tid}").json()  # no clock until the worker ran
+
+    deliver(session_factory, clock)  # the SLA module starts its clocks on TicketOpened
+
+    body = handler.get(f"{TT}/{tid}").json()
+    check("TroubleTicket", body)
+    clocks = handler.get(f"/api/v1/tickets/{tid}/clocks")
+    resolve = [c for c in clocks.json() if c["target"] == "resolve"] if clocks.status_code == 200 else []
+    assert resolve, clocks.text
+    assert body["expectedResolutionDate"].replace("Z", "+00:00") == resolve[-1]["due_at"].replace("Z", "+00:00")

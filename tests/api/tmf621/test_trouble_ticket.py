@@ -191,3 +191,22 @@ def test_a_resolved_ticket_cannot_be_deleted(handler, subscriber):
     response = handler.delete(f"{TT}/{tid}")
     assert response.status_code == 409
     check("Error", response.json())
+
+
+def test_a_retried_create_with_the_same_idempotency_key_returns_the_same_ticket(handler, session, subscriber):
+    key = {"Idempotency-Key": "crm-20261120-0042"}
+    first = handler.post(TT, json=trouble_ticket(subscriber.id), headers=key)
+    before = counts(session)
+    again = handler.post(TT, json=trouble_ticket(subscriber.id), headers=key)
+
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json()["id"] == first.json()["id"]
+    assert counts(session) == before
+    other_body = handler.post(TT, json=trouble_ticket(subscriber.id, severity="Minor"), headers=key)
+    assert other_body.status_code == 409 and other_body.json()["@type"] == "Error"
+
+
+def test_a_method_the_api_does_not_offer_is_a_405_tmf_error(handler):
+    response = handler.put(f"{TT}/1", json={})
+    assert response.status_code == 405
+    check("Error", response.json())

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from fastapi import APIRouter, Body, Depends, Query, Request, Response
+from fastapi import APIRouter, Body, Depends, Header, Query, Request, Response
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
@@ -84,12 +84,18 @@ def list_trouble_tickets(
 def create_trouble_ticket(
     request: Request, session: DbSession, now: Now, settings: AppSettings,
     body: Any = Body(default=None), principal: Principal = Depends(WRITE),
+    idempotency_key: str | None = Header(default=None, max_length=100),
 ) -> Any:
     """TroubleTicket_Create → a ticket (description, severity, ticketType and a customer
-    relatedParty required); notes become internal notes, relationships links."""
+    relatedParty required); notes become internal notes, relationships links. A retry
+    with the same Idempotency-Key and body answers 200 with the same ticket."""
     payload = parse_create(body)
-    ticket, _ = tickets.open_ticket(session, payload.ticket, by=principal, now=now,
-                                    repeat_window_days=settings.ticket_repeat_window_days)
+    ticket, created = tickets.open_ticket(session, payload.ticket, by=principal, now=now,
+                                          idempotency_key=idempotency_key,
+                                          repeat_window_days=settings.ticket_repeat_window_days)
+    if not created:
+        resource = _one(session, ticket.id, principal, request, now)
+        return JSONResponse(resource, status_code=200, headers={"Location": resource["href"]})
     for text in payload.notes:
         tickets.add_note(session, ticket.id, text=text, by=principal, now=now)
     for other, kind in payload.links:
