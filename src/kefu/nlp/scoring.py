@@ -20,19 +20,23 @@ from kefu.nlp.model import Head, TrainedModel
 
 class _Vectorizer:
     def __init__(self, vocabulary: dict[str, int], idf: np.ndarray, offset: int) -> None:
-        weights = idf.astype(np.float64).tolist()
-        # term → (column in the stacked matrix, idf): one dictionary lookup per term.
-        self.table = {t: (j + offset, weights[j]) for t, j in vocabulary.items()}
+        # term → column in the stacked matrix; idf by that same column.
+        self.table = {t: j + offset for t, j in vocabulary.items()}
+        self.offset = offset
+        self.idf = idf.astype(np.float64)
 
-    def features(self, terms: list[str]) -> tuple[list[int], list[float]]:
+    def features(self, terms: list[str]) -> tuple[np.ndarray, np.ndarray]:
         counts = Counter(terms)
-        found = [(e, c) for e, c in zip(map(self.table.get, counts), counts.values(), strict=True) if e is not None]
-        if not found:
-            return [], []
-        idx = [e[0] for e, _ in found]
-        vals = [e[1] if c == 1 else (1.0 + math.log(c)) * e[1] for e, c in found]
-        norm = math.sqrt(math.fsum(v * v for v in vals))
-        return idx, [v / norm for v in vals]
+        pairs = [(j, c) for j, c in zip(map(self.table.get, counts), counts.values(), strict=True) if j is not None]
+        if not pairs:
+            return _EMPTY_I, _EMPTY_F
+        cols, tf = np.array(pairs, dtype=np.int64).T
+        vals = (1.0 + np.log(tf)) * self.idf[cols - self.offset]
+        return cols, vals / np.sqrt(vals @ vals)
+
+
+_EMPTY_I = np.zeros(0, dtype=np.int64)
+_EMPTY_F = np.zeros(0, dtype=np.float64)
 
 
 class _Head:
@@ -84,8 +88,8 @@ class Scorer:
         """Category, root-cause and emotion probabilities for one lower-cased text."""
         wi, wv = self.words.features(word_analyzer(tokens))
         ci, cv = self.chars.features(self._char_ngrams(text))
-        idx, vals = wi + ci, wv + cv
-        z = (np.asarray(vals) @ self.weights[idx]).tolist() if idx else [0.0] * self.n_outputs
+        idx, vals = np.concatenate((wi, ci)), np.concatenate((wv, cv))
+        z = (vals @ self.weights[idx]).tolist() if idx.size else [0.0] * self.n_outputs
         category = self.category.proba(z)
         root_cause = self.root_cause.proba(z) if self.root_cause else {}
         emotion = self.emotion.proba(z) if self.emotion else None
