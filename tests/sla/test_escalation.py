@@ -168,3 +168,17 @@ def test_many_breaches_in_one_batch_reach_a_person_as_one_list(session, session_
     assert sent == [("lead.billing", "【时效升级·班组长】3 张工单已超时 / 3 tickets breached their SLA")]
     body = session.scalars(select(OutboundMessage.body)).one()
     assert [line.split()[1] for line in body.splitlines()] == ["5100", "5101", "5102"]
+
+
+def test_a_worker_catching_up_at_night_waits_for_the_morning_to_notify(session, session_factory):
+    t0 = sh(2026, 11, 16, 10, 0)  # complaint: notified on the specialist calendar, 9:00–22:00
+    staff(session, t0)
+    publish(session_factory, opened(at=t0, ticket_id=5200), now=t0)
+    tickets = RecordingTickets()
+    scan(session_factory, sh(2026, 11, 17, 3, 0), tickets)  # the worker was down from 10:00 until 03:00
+    respond = {c.target: c for c in repository.clocks_of_ticket(session, 5200)}["respond"]
+    assert respond.state == "breached" and respond.breached_at == t0 + timedelta(minutes=15)
+    assert tickets.calls == [] and messages(session) == []
+    assert respond.next_check_at == sh(2026, 11, 17, 9, 0)
+    scan(session_factory, sh(2026, 11, 17, 9, 0), tickets)
+    assert (5200, 1) in tickets.calls and messages(session)

@@ -20,6 +20,7 @@ from kefu.core.outbound import enqueue
 from kefu.identity import service as identity
 from kefu.sla import clocks, repository
 from kefu.sla.calendar import ZERO
+from kefu.sla.errors import HolidayDataMissing
 from kefu.sla.models import SlaClock, SlaEscalation
 from kefu.sla.policy import TARGET_ZH, EscalationLevel
 
@@ -90,11 +91,17 @@ def process(session: Session, clock: SlaClock, *, now: datetime, context: ScanCo
     levels = context.levels(session, clock.policy_id)
     done = context.levels_done.get(clock.id, set()) if context.levels_done is not None \
         else repository.escalation_levels_done(session, clock.id)
+    # A worker catching up at night must not wake people: steps wait for their service hours.
+    reachable = _recipients_on_duty(session, clock, now)
     if clock.state == "running" and clock.warn_at is not None and clock.warn_at <= now:
-        if clock.due_at is not None and now < clock.due_at and 0 not in done:
-            _notify(session, clock, levels[0] if levels else None, level=0, now=now, context=context)
-            steps += 1
-        clock.warned_at, clock.warn_at = now, None
+        if not reachable:
+            later = clocks._add(session, clock, clock.notify_calendar, now, ZERO)
+            clock.warn_at = later if clock.due_at is not None and later < clock.due_at else None
+        else:
+            if clock.due_at is not None and now < clock.due_at and 0 not in done:
+                _notify(session, clock, levels[0] if levels else None, level=0, now=now, context=context)
+                steps += 1
+            clock.warned_at, clock.warn_at = now, None
     if clock.state == "running" and clock.due_at is not None and clock.due_at <= now:
         _breach(session, clock, levels, now=now)
         steps += 1
@@ -102,6 +109,9 @@ def process(session: Session, clock: SlaClock, *, now: datetime, context: ScanCo
         clock.state == "breached" and clock.stopped_at is None and clock.next_escalation_at is not None
         and clock.next_escalation_at <= now and clock.escalation_level < len(levels)
     ):
+        if not reachable:
+            clock.next_escalation_at = clocks._add(session, clock, clock.notify_calendar, now, ZERO)
+            break
         level = levels[clock.escalation_level]
         if level.level not in done:
             _notify(session, clock, level, level=level.level, now=now, context=context)
@@ -112,6 +122,13 @@ def process(session: Session, clock: SlaClock, *, now: datetime, context: ScanCo
         clock.next_escalation_at = _escalation_time(session, clock, levels, after=clock.next_escalation_at)
     _next_check(clock)
     return steps
+
+
+def _recipients_on_duty(session: Session, clock: SlaClock, now: datetime) -> bool:
+    try:
+        return clocks.calendar(session, clock.notify_calendar).is_open(now)
+    except HolidayDataMissing:
+        return True
 
 
 def _breach(session: Session, clock: SlaClock, levels: tuple[EscalationLevel, ...], *, now: datetime) -> None:
