@@ -148,3 +148,6 @@ def test_the_shipped_hotline_scenario_runs_with_its_seats_and_callbacks():
     result = run(load_scenario(path, hours=3))
     assert {"front", "cdma", "complaint", "vip"} <= set(result.by_queue)
     assert result.callbacks["registered"] > 0  # transfers before the data seat opens at 9:00
+    occupancy = result.occupancy_by_pool()
+    assert set(occupancy) == {"front_line", "cdma_seat", "complaint_seat", "vip_seat", "data_seat"}
+    assert all(0 <= v <= 1 for v in occupancy.values())

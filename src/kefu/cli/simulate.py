@@ -98,6 +98,7 @@ def simulate(
         "elapsed_seconds": elapsed,
         "by_queue": {k: v.as_dict() for k, v in sorted(result.by_queue.items())},
         "by_stream": {k: v.as_dict() for k, v in sorted(result.by_stream.items())},
+        "occupancy_by_pool": result.occupancy_by_pool(),
         **_predictions(scenario),
     }
     if result.callbacks.get("registered"):
@@ -137,6 +138,9 @@ def simulate(
                               f"{t['service_level']:.3f}" if t["service_level"] is not None else "–",
                               f"{t['asa_seconds']:.1f}" if t["asa_seconds"] is not None else "–")
         console.print(parts)
+    if len(out["occupancy_by_pool"]) > 1:
+        console.print("利用率 occupancy by pool: " + "; ".join(
+            f"{name} {value:.2f}" for name, value in out["occupancy_by_pool"].items()))
     if "callbacks" in out:
         c = out["callbacks"]
         console.print(f"预约回呼 callbacks: registered {c['registered']}, reached {c['reached']} "

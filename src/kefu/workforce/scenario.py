@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from kefu.agents.hours import WeeklyHours
-from kefu.agents.skills import parse_skills
+from kefu.agents.skills import format_skills, parse_skills
 from kefu.core.errors import InvalidInput
 from kefu.routing.workflow import QueueSpec, Workflow, parse_workflow, queue_spec
 
@@ -26,6 +26,7 @@ class AgentPool:
     count: int
     attrs: dict[str, Any]
     capacity: dict[str, int]
+    name: str = "agents"
 
 
 @dataclass(frozen=True)
@@ -112,7 +113,9 @@ def parse_scenario(data: Mapping[str, Any], *, seed: int | None = None, hours: f
     for raw in data.get("agents") or []:
         attrs = dict(raw.get("attrs") or {})
         attrs["skills"] = parse_skills(str(raw.get("skills", ""))) if isinstance(raw.get("skills", ""), str) else dict(raw["skills"])
-        pools.append(AgentPool(int(raw.get("count", 1)), attrs, dict(raw.get("capacity") or {"voice": 1, "chat": 3})))
+        name = str(raw.get("name") or format_skills(attrs["skills"]))
+        pools.append(AgentPool(int(raw.get("count", 1)), attrs, dict(raw.get("capacity") or {"voice": 1, "chat": 3}),
+                               name))
     # A queue naming a skill no agent has is a typo, not an empty queue.
     known = {skill for pool in pools for skill in pool.attrs["skills"]}
     queues = []

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from kefu.core.errors import KefuError
 from kefu.routing.engine import RoutingEngine
 from kefu.routing.state import Offer
 from kefu.workforce.scenario import Scenario, Stream
@@ -74,6 +75,8 @@ class Result:
     by_queue: dict[str, Tally] = field(default_factory=dict)
     batches: list[Tally] = field(default_factory=list)
     busy_seconds: float = 0.0
+    busy_by_pool: dict[str, float] = field(default_factory=dict)
+    agents_by_pool: dict[str, int] = field(default_factory=dict)
     measured_seconds: float = 0.0
     agent_count: int = 0
     contacts: int = 0
@@ -92,6 +95,11 @@ class Result:
         capacity = self.agent_count * self.measured_seconds
         return self.busy_seconds / capacity if capacity > 0 else None
 
+    def occupancy_by_pool(self) -> dict[str, float]:
+        """Busy time over available time per agent pool (a voice agent's single slot)."""
+        return {name: self.busy_by_pool.get(name, 0.0) / (count * self.measured_seconds)
+                for name, count in self.agents_by_pool.items() if count and self.measured_seconds > 0}
+
 
 def run(scenario: Scenario, *, progress: Callable[[float], None] | None = None) -> Result:
     """Runs the scenario once; deterministic for a given seed."""
@@ -107,9 +115,12 @@ def run(scenario: Scenario, *, progress: Callable[[float], None] | None = None) 
     result = Result(warmup_seconds=warmup, measured_seconds=end - measured_from,
                     batches=[Tally() for _ in range(scenario.batches)])
     agent_id = 0
+    pool_of: dict[Any, str] = {}
     for pool in scenario.agents:
+        result.agents_by_pool[pool.name] = result.agents_by_pool.get(pool.name, 0) + pool.count
         for _ in range(pool.count):
             agent_id += 1
+            pool_of[agent_id] = pool.name
             engine.add_agent(agent_id, attrs=pool.attrs, capacity=pool.capacity, ready=True, now=t0)
     result.agent_count = agent_id
     records: dict[Any, _Record] = {}
@@ -140,10 +151,12 @@ def run(scenario: Scenario, *, progress: Callable[[float], None] | None = None) 
     def handle_time(mean: float, kind: str) -> float:
         return mean if kind == "fixed" else rng.expovariate(1.0 / mean)
 
-    def busy(start: float, stop: float) -> None:
+    def busy(start: float, stop: float, agent_id: Any) -> None:
         lo, hi = max(start, measured_from), min(stop, end)
         if hi > lo:
             result.busy_seconds += hi - lo
+            pool = pool_of[agent_id]
+            result.busy_by_pool[pool] = result.busy_by_pool.get(pool, 0.0) + hi - lo
 
     def on_offers(offers: list[Offer], now: float) -> None:
         pending = list(offers)
@@ -217,26 +230,27 @@ def run(scenario: Scenario, *, progress: Callable[[float], None] | None = None) 
         elif kind == "end":
             contact = engine.contacts[ref]
             record = records[ref]
-            busy(contact.answered_at, now)
+            agent_id = contact.agent.id
+            busy(contact.answered_at, now, agent_id)
             if record.transfer and not record.specialist:
                 record.specialist = True
                 try:
                     moved = engine.transfer(ref, to_queue=record.stream.transfer.to_queue, now=now,
                                             callback_number="13800138000", wrap_up=scenario.wrap_up)
-                except Exception:  # noqa: BLE001 - any refusal just ends the call in the simulation
+                except KefuError:  # the engine refused (e.g. closed, no number): the call just ends
                     on_offers(engine.complete(ref, now=now, wrap_up=scenario.wrap_up), now)
                     continue
                 if moved.kind == "callback":
                     callbacks["registered"] += 1
-                busy(now, now + scenario.wrap_up)
+                busy(now, now + scenario.wrap_up, agent_id)
                 on_offers(list(moved.offers), now)
                 continue
-            busy(now, now + scenario.wrap_up)
+            busy(now, now + scenario.wrap_up, agent_id)
             on_offers(engine.complete(ref, now=now, wrap_up=scenario.wrap_up), now)
         elif kind == "callback_done":
             contact = engine.contacts[ref]
             record = records[contact.context["transferred_from"]]
-            busy(contact.answered_at, now)
+            busy(contact.answered_at, now, contact.agent.id)
             reached = rng.random() < record.stream.transfer.reach_rate
             assert contact.callback is not None
             if reached:
