@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from kefu.knowledge.models import Article, ArticleVersion, IndexState, SearchLog
@@ -123,10 +123,9 @@ def expiring(session: Session, *, now: datetime, until: datetime, lock: bool) ->
     return list(session.scalars(query))
 
 
-def add_search_log(session: Session, log: SearchLog) -> SearchLog:
-    session.add(log)
-    session.flush()
-    return log
+def add_search_log(session: Session, **values: object) -> int:
+    """One INSERT … RETURNING id, without the unit-of-work bookkeeping: it runs on every search."""
+    return int(session.scalar(insert(SearchLog).values(**values).returning(SearchLog.id)))
 
 
 def search_log(session: Session, search_id: int) -> SearchLog | None:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from kefu.knowledge import lifecycle, repository
 from kefu.knowledge.errors import ArticleNotAvailable, ArticleNotFound, InvalidQuery, SearchLogNotFound
-from kefu.knowledge.models import Article, SearchLog
+from kefu.knowledge.models import Article
 from kefu.knowledge.schemas import (
     MAX_QUERY_CHARS,
     AnswerOut,
@@ -127,15 +127,11 @@ def search(
     ]
     search_id = None
     if log:
-        entry = repository.add_search_log(
-            session,
-            SearchLog(
-                at=now, query=text[:500], audience=audience, actor=actor[:100],
-                result_ids=[h.article_id for h in hits], top_article_id=hits[0].article_id if hits else None,
-                top_score=hits[0].score if hits else 0.0, confident=confident, resolved=False,
-            ),
+        search_id = repository.add_search_log(
+            session, at=now, query=text[:500], audience=audience, actor=actor[:100],
+            result_ids=[h.article_id for h in hits], top_article_id=hits[0].article_id if hits else None,
+            top_score=hits[0].score if hits else 0.0, confident=confident, resolved=False,
         )
-        search_id = entry.id
     return SearchOut(search_id=search_id, query=text, confident=confident, confidence=confidence, hits=out)
 
 
