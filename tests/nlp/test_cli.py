@@ -37,6 +37,7 @@ def test_classify_writes_results_and_reports_bad_lines_by_number(tmp_path, env):
             json.dumps({"id": 6, "text": "😡😡😡"}).encode(),
             b"",
             json.dumps({"id": 8, "text": "再不退钱我就去12315投诉，然后携号转网"}, ensure_ascii=False).encode(),
+            json.dumps({"id": 9, "text": "宽带断网" * 25_000}, ensure_ascii=False).encode(),
         ],
     )
     result = runner.invoke(app, ["nlp", "classify", str(source), str(target)], env=env)
@@ -44,13 +45,15 @@ def test_classify_writes_results_and_reports_bad_lines_by_number(tmp_path, env):
     for number in (2, 3, 4, 5):
         assert f"line {number}:" in result.output
     rows = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
-    assert [r["id"] for r in rows] == [1, 6, 8]
+    assert [r["id"] for r in rows] == [1, 6, 8, 9]
     first = rows[0]
     assert first["category"] == "broadband"
+    assert first["text"] == "宽带天天断网，光猫亮红灯"  # the input fields are kept
     for field in ("root_cause", "department", "emotion", "urgency", "confidence", "keywords", "model_version"):
         assert field in first
     assert rows[1]["category"] == "other" and rows[1]["confidence"] == 0.0 and rows[1]["rejected"] == "no_text"
     assert rows[2]["urgency"] in ("high", "urgent")
+    assert rows[3]["truncated"] and rows[3]["category"] == "broadband"
 
 
 def test_eval_prints_accuracy_macro_f1_per_class_and_confusion(tmp_path, env):

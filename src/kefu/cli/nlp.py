@@ -80,6 +80,7 @@ def _row(result: Classification) -> dict[str, Any]:
         "hint": result.hint,
         "model_version": result.model_version,
         **({"rejected": result.rejected} if result.rejected else {}),
+        **({"truncated": True} if result.truncated else {}),
     }
 
 
@@ -99,7 +100,7 @@ def classify_file(
         for start in range(0, len(good), _BATCH):
             chunk = good[start : start + _BATCH]
             for (_, record), result in zip(chunk, classifier.classify_many([r["text"] for _, r in chunk]), strict=True):
-                out.write(json.dumps({"id": record.get("id"), **_row(result)}, ensure_ascii=False) + "\n")
+                out.write(json.dumps({**record, **_row(result)}, ensure_ascii=False) + "\n")
                 written += 1
             progress.advance(task, len(chunk))
     console.print(
