@@ -101,3 +101,29 @@ def test_parallel_dispatchers_never_offer_a_contact_twice_nor_beyond_capacity(co
                 return "lost"
 
     assert sorted(_run_together(4, accept)) == ["lost", "lost", "lost", "won"]
+
+
+def test_contacts_arriving_in_parallel_never_push_an_agent_beyond_capacity(committed, now):
+    with Session(committed) as session:
+        create_centre(session, now=now)
+        for _ in range(6):
+            agent = create_agent(session, now=now)
+            agents.change_presence(session, agent, to="signed_in", now=now)
+            agents.change_presence(session, agent, to="ready", now=now)
+        session.commit()
+
+    def arrive(i: int) -> int:
+        offered = 0
+        for j in range(5):
+            with Session(committed) as s:
+                contact = service.receive_contact(s, channel="voice", now=now + timedelta(seconds=i * 10 + j))
+                offered += contact.state == "offered"
+                s.commit()
+        return offered
+
+    _run_together(8, arrive)
+    with Session(committed) as session:
+        rows = session.query(RoutingContact).filter(RoutingContact.state == "offered").all()
+        per_agent = Counter(r.agent_id for r in rows)
+        assert len(rows) == 6 and set(per_agent.values()) == {1}
+        assert session.query(RoutingContact).filter(RoutingContact.state == "queued").count() == 40 - 6

@@ -39,10 +39,13 @@ def build_engine(session: Session, *, now: datetime, lock: bool) -> RoutingEngin
     _, workflow = config_service.active_workflow(session)
     engine = RoutingEngine(config_service.queue_specs(session), workflow, hours=agents.all_group_hours(session),
                            offer_timeout=None, callback_policy=POLICY)
+    # Lock the agents first, then count their contacts: a dispatcher that offered to one of
+    # them has committed by the time we hold its row, so its offers are in the count.
+    signed_in = agents.routable_agents(session, lock=lock)
     loads, offered = repository.agent_loads(session)
     handled = repository.handled_since(session, now - timedelta(hours=12))
     ended = repository.last_ended(session)
-    for agent in agents.routable_agents(session, lock=lock):
+    for agent in signed_in:
         load: dict[str, int] = {}
         for channel, n in loads.get(agent.id, {}).items():
             load[channel_class(channel)] = load.get(channel_class(channel), 0) + n
