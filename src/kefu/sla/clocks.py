@@ -6,6 +6,7 @@ Every function takes the event's own time `at` (when it happened on the ticket) 
 
 from __future__ import annotations
 
+import json
 import logging
 from datetime import datetime, timedelta
 
@@ -20,8 +21,8 @@ from kefu.sla.policy import DEFAULT_CODE, PolicySpec, TicketFacts, choose, depar
 log = logging.getLogger(__name__)
 
 _US = timedelta(microseconds=1)
-_calendar_cache: dict[tuple[str, str], BusinessCalendar] = {}
-_policy_cache: dict[int, PolicySpec] = {}
+_calendar_cache: dict[tuple[str, str, str], BusinessCalendar] = {}
+_policy_cache: dict[tuple[int, str, int, str], PolicySpec] = {}
 
 NO_POLICY_WARNING = "未匹配到任何时效策略，已按默认策略计时 / no SLA policy matched; the default policy applies"
 
@@ -51,7 +52,7 @@ def calendar(session: Session, code: str) -> BusinessCalendar:
     row = repository.calendar_by_code(session, code)
     if row is None:
         raise UnknownCalendar(code)
-    key = (code, row.updated_at.isoformat())
+    key = (code, row.updated_at.isoformat(), json.dumps(row.spec, sort_keys=True))
     cached = _calendar_cache.get(key)
     if cached is None:
         cached = BusinessCalendar(CalendarSpec.from_dict(code, row.spec))
@@ -61,8 +62,10 @@ def calendar(session: Session, code: str) -> BusinessCalendar:
 
 
 def policy_spec(row: SlaPolicy) -> PolicySpec:
-    """Policy rows are immutable versions, so their parsed form is cached by id."""
-    spec = _policy_cache.get(row.id)
+    """Policy rows are immutable versions, so their parsed form is cached (by id and
+    version identity: a rolled-back test transaction may hand the same id out again)."""
+    key = (row.id, row.code, row.version, row.created_at.isoformat())
+    spec = _policy_cache.get(key)
     if spec is None:
         from kefu.sla.policy import validate  # validated at save; parsing reuses the same code
 
@@ -70,7 +73,7 @@ def policy_spec(row: SlaPolicy) -> PolicySpec:
         calendars.add(row.spec.get("notify_calendar") or "24x7")
         roles = {level.get("role") for level in row.spec.get("escalation", [])}
         spec = validate(row.spec, calendars=calendars, roles=roles)
-        _policy_cache[row.id] = spec
+        _policy_cache[key] = spec
     return spec
 
 
