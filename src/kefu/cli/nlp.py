@@ -18,7 +18,7 @@ from kefu.nlp import service, store, training
 from kefu.nlp.evaluation import Report, evaluate
 from kefu.nlp.intake import Classification, Classifier, get_classifier
 from kefu.nlp.jsonl import BadLine, read_lines
-from kefu.nlp.taxonomy import BY_CODE, CATEGORY_CODES, EMOTIONS
+from kefu.nlp.taxonomy import BY_CODE, CATEGORY_CODES, EMOTIONS, ROOT_CAUSES
 
 app = typer.Typer(help="中文智能分类：训练、批量分类、评估 / Chinese intake: train, classify, evaluate.", no_args_is_help=True)
 console = Console()
@@ -132,7 +132,7 @@ def _confusion_table(title: str, report: Report) -> Table:
 
 @app.command("eval")
 def eval_file(
-    source: Path = typer.Argument(..., help='输入 JSONL，每行 {"text": …, "category": …}，可选 "emotion"'),
+    source: Path = typer.Argument(..., help='输入 JSONL，每行 {"text": …, "category": …}，可选 "emotion"、"root_cause"'),
     models_dir: Path | None = typer.Option(None, "--models-dir", help="模型目录（默认：实例目录/models/nlp）"),
 ) -> None:
     """Accuracy, macro-F1, per-class precision/recall/F1 and the confusion matrix."""
@@ -172,6 +172,10 @@ def eval_file(
         emo = evaluate([t for t, _ in emotional], [p for _, p in emotional], labels=list(EMOTIONS))
         console.print(f"情绪 emotion: n={emo.n}   准确率 accuracy: {emo.accuracy:.3f}   宏平均F1 macro-F1: {emo.macro_f1:.3f}")
         console.print(_scores_table("情绪 emotion", emo))
+    causes = [(r["root_cause"], x.root_cause) for r, x in zip(labelled, results, strict=True) if r.get("root_cause") in ROOT_CAUSES]
+    if causes:
+        rc = evaluate([t for t, _ in causes], [p for _, p in causes], labels=list(ROOT_CAUSES))
+        console.print(f"根因 root cause: n={rc.n}   准确率 accuracy: {rc.accuracy:.3f}   宏平均F1 macro-F1: {rc.macro_f1:.3f}")
     weak = report.weak()
     if weak:
         console.print("较弱的类别 weak classes (F1 < 0.7): " + ", ".join(f"{c.label} {c.f1:.2f}" for c in weak))
