@@ -39,21 +39,24 @@ def main() -> None:
     for start, target, calendar in cases[:20_000]:  # warm the per-date caches once, as a worker would be
         due_at(start, target, calendar)
 
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     for start, target, _calendar in cases:
         start + target
-    baseline = time.perf_counter() - t0
+    baseline, baseline_cpu = time.perf_counter() - t0, time.process_time() - c0
 
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     for start, target, calendar in cases:
         due_at(start, target, calendar)
-    elapsed = time.perf_counter() - t0
+    elapsed, elapsed_cpu = time.perf_counter() - t0, time.process_time() - c0
 
     rate, base_rate = args.n / elapsed, args.n / baseline
-    print(f"due_at:            {rate:>12,.0f} per second  ({elapsed * 1e6 / args.n:.2f} µs each, n={args.n:,})")
-    print(f"baseline (a + b):  {base_rate:>12,.0f} per second  ({baseline * 1e6 / args.n:.2f} µs each)")
+    # CPU time leaves out the time this process waited for a core on a shared machine.
+    cpu_rate = args.n / elapsed_cpu
+    print(f"due_at:            {rate:>12,.0f} per second wall, {cpu_rate:,.0f} per CPU-second "
+          f"({elapsed * 1e6 / args.n:.2f} µs each, n={args.n:,})")
+    print(f"baseline (a + b):  {base_rate:>12,.0f} per second wall, {args.n / baseline_cpu:,.0f} per CPU-second")
     print(f"ratio:             due_at costs {base_rate / rate:.1f}× a plain datetime addition")
-    print(f"target ≥100,000/s: {'met' if rate >= 100_000 else 'NOT met'}")
+    print(f"target ≥100,000/s: {'met' if rate >= 100_000 else 'NOT met'} (wall clock)")
 
 
 if __name__ == "__main__":

@@ -248,17 +248,18 @@ class BusinessCalendar:
     def add(self, start: datetime, target: timedelta) -> datetime:
         """The instant when `target` of open time has passed since `start` (for a zero
         target: `start` if open, else the next opening)."""
-        if target < ZERO:
-            raise ValueError("target must not be negative")
-        if self.always_open:
+        if self.always_open and target >= ZERO:
             return start + target
-        t = (start - _EPOCH) // _US
-        if not target:
-            return self._next_open(t, start)
         remaining = target // _US
-        ordinal, year = self._local_day(t, start)
+        if remaining <= 0:
+            if remaining < 0:
+                raise ValueError("target must not be negative")
+            return self._next_open((start - _EPOCH) // _US, start)
+        t = (start - _EPOCH) // _US
+        # The hot path: cached lookups inlined (this runs for every clock scheduled).
+        ordinal, year = self._local_day_of_hour.get(t // 3_600_000_000) or self._local_day(t, start)
         # Most targets end on the day they start: walk that day's intervals first.
-        for opens, closes in self._intervals(ordinal):
+        for opens, closes in self._days.get(ordinal) or self._intervals(ordinal):
             if closes <= t:
                 continue
             begin = opens if opens > t else t
