@@ -124,3 +124,15 @@ def test_train_saves_a_new_active_version_recorded_in_the_database(tmp_path, env
         with Session(engine) as session:
             session.execute(delete(ModelVersion).where(ModelVersion.trained_by == "cli"))
             session.commit()
+
+
+def test_rules_export_then_check_then_refuse_a_broken_edit(tmp_path, env):
+    path = tmp_path / "instance" / "nlp_rules.json"
+    assert runner.invoke(app, ["nlp", "rules", "export"], env=env).exit_code == 0
+    assert path.exists()
+    assert runner.invoke(app, ["nlp", "rules", "export"], env=env).exit_code == 2  # no silent overwrite
+    checked = runner.invoke(app, ["nlp", "rules", "check"], env=env)
+    assert checked.exit_code == 0 and "vas-unconsented" in checked.output
+    path.write_text(path.read_text(encoding="utf-8").replace('"category": "vas"', '"category": "nope"'), encoding="utf-8")
+    broken = runner.invoke(app, ["nlp", "rules", "check"], env=env)
+    assert broken.exit_code == 2 and "nope" in broken.output

@@ -101,3 +101,17 @@ def test_batch_and_single_classification_agree(classifier):
 def test_module_level_classify_uses_an_instance_model_dir_when_given(tmp_path):
     result = intake.classify("宽带断网了", models_dir=tmp_path / "models" / "nlp")
     assert result.model_version.startswith("default-")  # nothing trained there yet
+
+
+def test_an_edited_rules_file_is_used_and_shown_as_evidence(tmp_path):
+    import json
+
+    path = tmp_path / "nlp_rules.json"
+    path.write_text(
+        json.dumps({"rules": [{"id": "pon-fault", "category": "broadband", "weight": 3, "keywords": ["pon口"]}]}),
+        encoding="utf-8",
+    )
+    result = intake.classify("PON口一直闪", rules_path=path)
+    assert result.rules_version.startswith("file-")
+    assert any(e.kind == "rule" and "pon口" in e.words for e in result.evidence)
+    assert result.category == "broadband"

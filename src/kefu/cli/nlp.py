@@ -18,6 +18,7 @@ from kefu.nlp import service, store, training
 from kefu.nlp.evaluation import Report, evaluate
 from kefu.nlp.intake import Classification, Classifier, get_classifier
 from kefu.nlp.jsonl import BadLine, read_lines
+from kefu.nlp.rules import load_rules, packaged_rules_text
 from kefu.nlp.taxonomy import BY_CODE, CATEGORY_CODES, EMOTIONS, ROOT_CAUSES
 
 app = typer.Typer(help="中文智能分类：训练、批量分类、评估 / Chinese intake: train, classify, evaluate.", no_args_is_help=True)
@@ -37,7 +38,7 @@ def _models_dir(option: Path | None) -> Path:
 
 def _classifier(models_dir: Path | None) -> Classifier:
     try:
-        return get_classifier(_models_dir(models_dir))
+        return get_classifier(_models_dir(models_dir), rules_path=_rules_path(None))
     except KefuError as exc:
         err.print(f"[red]{exc.zh} / {exc.en}[/red]")
         raise typer.Exit(2) from None
@@ -269,3 +270,46 @@ def activate_version(version: str, models_dir: Path | None = typer.Option(None, 
         # The files decide which model runs; the database row is only the record.
         err.print("[yellow]数据库中没有该版本的记录 / the database has no record of this version[/yellow]")
     console.print(f"[green]当前模型：{version} / active[/green]")
+
+
+rules_app = typer.Typer(help="分类规则：导出以编辑、检查 / intake rules: export to edit, check.", no_args_is_help=True)
+app.add_typer(rules_app, name="rules")
+
+
+def _rules_path(path: Path | None) -> Path:
+    return path if path is not None else Path(context().settings.instance_dir) / "nlp_rules.json"
+
+
+@rules_app.command("export")
+def rules_export(
+    path: Path | None = typer.Argument(None, help="目标文件（默认：实例目录/nlp_rules.json，即生效位置）"),
+    force: bool = typer.Option(False, "--force", help="覆盖已有文件"),
+) -> None:
+    """Copy the packaged rules to where kefu reads edited rules from."""
+    target = _rules_path(path)
+    if target.exists() and not force:
+        err.print(f"[red]{target} 已存在，如需覆盖请加 --force / exists; use --force to overwrite[/red]")
+        raise typer.Exit(2)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(packaged_rules_text(), encoding="utf-8")
+    console.print(f"[green]已导出规则到 {target}，编辑后立即生效 / exported; edits apply on the next classification[/green]")
+
+
+@rules_app.command("check")
+def rules_check(path: Path | None = typer.Argument(None, help="规则文件（默认：实例目录/nlp_rules.json）")) -> None:
+    """Validate a rules file and show what it contains."""
+    target = _rules_path(path)
+    if not target.exists():
+        console.print(f"{target} 不存在，使用内置规则 / not found: the packaged rules apply")
+        return
+    try:
+        ruleset = load_rules(target)
+    except KefuError as exc:
+        err.print(f"[red]{exc.zh} / {exc.en}[/red]")
+        raise typer.Exit(2) from None
+    table = Table(title=f"{target} — {ruleset.version}")
+    for column in ("id", "类别 category", "weight", "keywords", "patterns"):
+        table.add_column(column)
+    for rule in ruleset.rules:
+        table.add_row(rule.id, rule.category, f"{rule.weight:g}", str(len(rule.keywords)), str(len(rule.patterns)))
+    console.print(table)

@@ -196,15 +196,20 @@ _classifiers: dict[tuple[str, str | None, float], Classifier] = {}
 
 
 def get_classifier(
-    models_dir: Path | str | None = None, *, auto_threshold: float = dispatch.DEFAULT_THRESHOLD
+    models_dir: Path | str | None = None,
+    *,
+    rules_path: Path | str | None = None,
+    auto_threshold: float = dispatch.DEFAULT_THRESHOLD,
 ) -> Classifier:
-    """The classifier for an instance: its active model and its rules file
-    (<instance>/models/nlp and <instance>/nlp_rules.json), else the packaged ones.
-    Cached per model version, so a newly activated version is picked up."""
+    """The classifier for an instance: the active model under `models_dir`
+    (<instance>/models/nlp) and the rules file `rules_path` (default: nlp_rules.json in
+    the instance directory, two levels above `models_dir`), else the packaged ones.
+    Cached per model and rules version, so a newly activated version is picked up."""
     root = Path(models_dir) if models_dir is not None else None
     trained = store.current_model(root)
-    rules_path = root.parent.parent / "nlp_rules.json" if root is not None else None
-    ruleset = rules.load_rules(rules_path)
+    if rules_path is None and root is not None:
+        rules_path = root.parent.parent / "nlp_rules.json"
+    ruleset = rules.load_rules(Path(rules_path) if rules_path is not None else None)
     key = (trained.version, ruleset.version, auto_threshold)
     if key not in _classifiers:
         _classifiers[key] = Classifier(trained, ruleset, auto_threshold=auto_threshold)
@@ -216,8 +221,13 @@ def classify(
     *,
     context: emotion.IntakeContext | dict | None = None,
     models_dir: Path | str | None = None,
+    rules_path: Path | str | None = None,
     auto_threshold: float = dispatch.DEFAULT_THRESHOLD,
 ) -> Classification:
     """Classifies one customer text. Never raises on bad text: empty, emoji-only or junk
-    input comes back as `other` with confidence 0 and `rejected` set."""
-    return get_classifier(models_dir, auto_threshold=auto_threshold).classify(text, context=context)
+    input comes back as `other` with confidence 0 and `rejected` set. Pass the instance's
+    `models_dir` (kefu.nlp.store.models_dir(settings.instance_dir)) to use its trained
+    model and edited rules; without it the packaged default model and rules apply."""
+    return get_classifier(models_dir, rules_path=rules_path, auto_threshold=auto_threshold).classify(
+        text, context=context
+    )

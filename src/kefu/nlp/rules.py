@@ -126,10 +126,13 @@ def parse_rules(data: dict[str, Any], *, version: str = "custom") -> RuleSet:
     return RuleSet(tuple(rules), version=version, _keyword_re=compiled)
 
 
+def packaged_rules_text() -> str:
+    return resources.files("kefu.nlp").joinpath("data", "rules.json").read_text(encoding="utf-8")
+
+
 @cache
 def packaged_rules() -> RuleSet:
-    raw = resources.files("kefu.nlp").joinpath("data", "rules.json").read_text(encoding="utf-8")
-    data = json.loads(raw)
+    data = json.loads(packaged_rules_text())
     return parse_rules(data, version=f"packaged-{data.get('version', 1)}")
 
 
