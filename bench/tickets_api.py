@@ -290,30 +290,37 @@ def list_run(url: str, n: int, samples: int, reuse: bool, workdir: str) -> None:
     for _, params in requests[:30]:
         assert client.get("/api/v1/tickets", params=params).status_code == 200
     by_shape: dict[str, list[float]] = {}
-    overall, floor, totals = [], [], []
+    overall, floor, totals, cpu, floor_cpu = [], [], [], [], []
     for name, params in requests:
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         response = client.get("/api/v1/tickets", params=params)
         elapsed = time.perf_counter() - started
+        cpu.append(time.process_time() - cpu_started)
         assert response.status_code == 200, response.text
         totals.append(response.json()["total"])
         overall.append(elapsed)
         by_shape.setdefault(name, []).append(elapsed)
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         client.get("/api/v1/me")
         floor.append(time.perf_counter() - started)
+        floor_cpu.append(time.process_time() - cpu_started)
     direct = _direct_times(app, requests)
     p95 = statistics.quantiles(overall, n=100)[94]
-    print(f"\nlist on {engine.dialect.name}, {n:,} tickets, {samples} random filtered pages of 50 (with total)")
+    print(f"\nlist on {engine.dialect.name}, {n:,} tickets, {samples} random filtered pages of 50 (with total),"
+          f" load {os.getloadavg()[0]:.1f}")
     print(f"GET /api/v1/tickets          {_percentiles(overall)}")
+    print(f"  CPU of this process        {_percentiles(cpu)}")
     for name, values in sorted(by_shape.items()):
         worst = max(values) * 1000
         print(f"  {name:<28} median {statistics.median(values) * 1000:6.2f} ms  max {worst:6.2f} ms  ({len(values)})")
     print(f"  service call, no HTTP      {_percentiles(direct)}")
     print(f"  baseline: GET /api/v1/me   {_percentiles(floor)}")
+    print(f"    its CPU                  {_percentiles(floor_cpu)}")
     print(f"  ratio list / me (p95)      {p95 / statistics.quantiles(floor, n=100)[94]:.1f}x")
     print(f"  matches per request: median {statistics.median(totals):.0f}, max {max(totals)} (capped at 1,000)")
-    print(f"target: list p95 < 50 ms → {'met' if p95 < 0.050 else 'NOT met'} ({p95 * 1000:.2f} ms)")
+    cpu95 = statistics.quantiles(cpu, n=100)[94]
+    print(f"target: list p95 < 50 ms → wall {'met' if p95 < 0.050 else 'NOT met'} ({p95 * 1000:.2f} ms),"
+          f" CPU {'met' if cpu95 < 0.050 else 'NOT met'} ({cpu95 * 1000:.2f} ms)")
     engine.dispose()
 
 

@@ -231,11 +231,23 @@ def _where(query: Any, f: TicketFilter) -> Any:
     return query
 
 
-def list_tickets(session: Session, f: TicketFilter, *, offset: int, limit: int) -> tuple[list[Ticket], int, bool]:
-    """A page newest first, the number of matches (capped at COUNT_CAP) and whether it was capped."""
+# What a list row shows (schemas.TicketSummary): columns only, no ORM objects to build.
+SUMMARY_COLUMNS = (
+    Ticket.id, Ticket.number, Ticket.type, Ticket.subscriber_id, Ticket.channel, Ticket.core_demand,
+    Ticket.category, Ticket.department, Ticket.priority, Ticket.status, Ticket.owner_id, Ticket.is_repeat,
+    Ticket.escalation_level, Ticket.created_at, Ticket.updated_at, Ticket.version,
+)
+
+
+def list_tickets(session: Session, f: TicketFilter, *, offset: int, limit: int) -> tuple[list[Row[Any]], int, bool]:
+    """A page of summary rows newest first, the number of matches (capped at COUNT_CAP)
+    and whether it was capped."""
     rows = list(
-        session.scalars(
-            _where(select(Ticket), f).order_by(Ticket.created_at.desc(), Ticket.id.desc()).offset(offset).limit(limit)
+        session.execute(
+            _where(select(*SUMMARY_COLUMNS), f)
+            .order_by(Ticket.created_at.desc(), Ticket.id.desc())
+            .offset(offset)
+            .limit(limit)
         )
     )
     if offset == 0 and len(rows) < limit:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
 from kefu.tickets import lifecycle, repository
@@ -20,8 +23,8 @@ from kefu.tickets.schemas import (
 )
 
 
-def summary(ticket: Ticket) -> TicketSummary:
-    return TicketSummary.model_validate(ticket)
+def summary(ticket: Ticket | Row[Any]) -> TicketSummary:
+    return TicketSummary.model_validate(ticket, from_attributes=True)
 
 
 def detail(session: Session, ticket: Ticket, *, customer_view: bool = False, fresh: bool = False) -> TicketDetail:
@@ -53,5 +56,5 @@ def detail(session: Session, ticket: Ticket, *, customer_view: bool = False, fre
     return out
 
 
-def page(rows: list[Ticket], *, total: int, capped: bool, offset: int, limit: int) -> TicketPage:
+def page(rows: list[Row[Any]], *, total: int, capped: bool, offset: int, limit: int) -> TicketPage:
     return TicketPage(items=[summary(t) for t in rows], total=total, total_capped=capped, offset=offset, limit=limit)
