@@ -38,6 +38,7 @@ def test_classify_writes_results_and_reports_bad_lines_by_number(tmp_path, env):
             b"",
             json.dumps({"id": 8, "text": "再不退钱我就去12315投诉，然后携号转网"}, ensure_ascii=False).encode(),
             json.dumps({"id": 9, "text": "宽带断网" * 25_000}, ensure_ascii=False).encode(),
+            b'{"id": "\\ud800", "text": "\\ud800\\u5bbd\\u5e26\\u65ad\\u7f51"}',
         ],
     )
     result = runner.invoke(app, ["nlp", "classify", str(source), str(target)], env=env)
@@ -45,7 +46,7 @@ def test_classify_writes_results_and_reports_bad_lines_by_number(tmp_path, env):
     for number in (2, 3, 4, 5):
         assert f"line {number}:" in result.output
     rows = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
-    assert [r["id"] for r in rows] == [1, 6, 8, 9]
+    assert [r["id"] for r in rows] == [1, 6, 8, 9, "?"]
     first = rows[0]
     assert first["category"] == "broadband"
     assert first["text"] == "宽带天天断网，光猫亮红灯"  # the input fields are kept

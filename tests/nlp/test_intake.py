@@ -64,6 +64,9 @@ def test_auto_dispatch_only_above_the_threshold():
         ("？？？！！！", "no_text"),
         (b"\x00\xff\xfe\x01\x02\x03" * 100, "binary"),
         ("\x00\x01\x02\x03\x04\x05" * 100, "binary"),
+        ("ΩΨΦ Привет", "no_text"),
+        (12345, "not_text"),
+        (["宽带"], "not_text"),
     ],
 )
 def test_unusable_input_is_other_with_zero_confidence_and_a_reason(classifier, raw, reason):
@@ -80,7 +83,7 @@ def test_a_100000_character_paste_is_truncated_not_fatal(classifier):
 
 
 def test_mixed_scripts_and_gibberish_are_classified_without_error(classifier):
-    for text in ("Привет مرحبا こんにちは 안녕하세요", "asdfghjkl qwerty 12345", "ｷﾀ━━(ﾟ∀ﾟ)━━!!"):
+    for text in ("Привет мир, 宽带 не работает", "asdfghjkl qwerty 12345", "ｷﾀ━━(ﾟ∀ﾟ)━━!!", "宽带\ud800断网", "\u202e宽带断网"):
         result = classifier.classify(text)
         assert result.category in CATEGORY_CODES
         assert 0 <= result.confidence <= 1

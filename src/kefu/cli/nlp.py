@@ -96,7 +96,8 @@ def classify_file(
     good, bad = _read(source, ("text",))
     _report_bad(bad)
     written = 0
-    with target.open("w", encoding="utf-8") as out, _progress() as progress:
+    # errors="replace": a lone surrogate escaped in the input ("\ud800") cannot be UTF-8.
+    with target.open("w", encoding="utf-8", errors="replace") as out, _progress() as progress:
         task = progress.add_task("分类 classifying", total=len(good))
         for start in range(0, len(good), _BATCH):
             chunk = good[start : start + _BATCH]

@@ -30,7 +30,11 @@ LOW_CONFIDENCE = 0.25
 
 _REJECTIONS = {
     "empty": ("内容为空，无法分类", "The text is empty"),
-    "no_text": ("没有可识别的文字（仅表情或符号），请人工判断", "No words to classify (emoji or symbols only)"),
+    "no_text": (
+        "没有可识别的中文或英文文字（仅表情、符号或其他文字），请人工判断",
+        "No Chinese or English words to classify (emoji, symbols or another script only)",
+    ),
+    "not_text": ("输入不是文本，无法分类", "The input is not text"),
     "binary": ("内容像是乱码或二进制数据，请人工判断", "The text looks like binary junk"),
 }
 
@@ -54,7 +58,7 @@ class Classification:
     auto_dispatch: bool  # True: decided by the machine, to be marked as such and reversible
     model_version: str
     rules_version: str
-    rejected: str | None = None  # empty | no_text | binary — classified `other` with confidence 0
+    rejected: str | None = None  # empty | no_text | binary | not_text — `other`, confidence 0
     rejection_message: str | None = None
     truncated: bool = False
     masked_text: str = ""  # normalised and masked: what analytics may store
@@ -83,11 +87,11 @@ class Classifier:
     def version(self) -> str:
         return self.model.version
 
-    def classify(self, text: str | bytes | None, *, context: Any = None) -> Classification:
+    def classify(self, text: Any, *, context: Any = None) -> Classification:
         return self.classify_many([text], contexts=[context])[0]
 
     def classify_many(
-        self, texts: Sequence[str | bytes | None], *, contexts: Sequence[Any] | None = None
+        self, texts: Sequence[Any], *, contexts: Sequence[Any] | None = None
     ) -> list[Classification]:
         """Classifies several texts; results in the same order."""
         results = []

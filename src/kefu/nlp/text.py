@@ -26,7 +26,9 @@ from kefu.core.masking import mask_free_text
 MAX_CHARS = 2000
 _HEAD, _TAIL = 1500, 500
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd\ufeff\u200b-\u200f\u2028-\u202e]")
+# Control characters, replacement characters, zero-width and direction marks, and lone
+# surrogates (json.loads accepts "\ud800"; no encoder does).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd\ufeff\u200b-\u200f\u2028-\u202e\ud800-\udfff]")
 _SPACES = re.compile(r"\s+")
 # What counts as meaningful text: CJK ideographs, Latin letters and digits.
 _MEANINGFUL = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbfA-Za-z0-9]")
@@ -42,7 +44,7 @@ class Prepared:
     original_length: int
     text: str  # normalised, truncated and masked: safe to store for analytics
     truncated: bool
-    problem: str | None  # None | "empty" | "no_text" | "binary"
+    problem: str | None  # None | "empty" | "no_text" | "binary" | "not_text"
 
 
 @cache
@@ -71,8 +73,10 @@ def prepare(raw: str | bytes | None) -> Prepared:
     """Normalise, truncate and check one input; never raises on any string or bytes."""
     if raw is None:
         return Prepared(0, "", False, "empty")
-    if isinstance(raw, bytes):
-        raw = raw.decode("utf-8", errors="replace")
+    if isinstance(raw, bytes | bytearray):
+        raw = bytes(raw).decode("utf-8", errors="replace")
+    if not isinstance(raw, str):
+        return Prepared(0, "", False, "not_text")
     original_length = len(raw)
     # Cut before normalising so a 100,000-character paste costs no more than a page.
     head, truncated = truncate(raw)
