@@ -160,7 +160,8 @@ class Classifier:
             keywords=tuple(keywords.keywords(tokens, self.model.idf)),
             confidence=round(float(confidence), 3),
             suggestions=decision.suggestions,
-            auto_dispatch=decision.auto_dispatch,
+            # Never automatic when the unsure fallback to `other` overrode the model's ranking.
+            auto_dispatch=decision.auto_dispatch and decision.suggestions[0].category == category,
             model_version=self.model.version,
             rules_version=self.rules.version,
             truncated=prep.truncated,
