@@ -7,10 +7,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, case, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from kefu.tickets.hub_models import HubNotification, HubSubscription
-from kefu.tickets.models import Ticket
+from kefu.tickets.models import Attachment, ProblemTicket, Ticket, TicketEvent, TicketLink, TicketTask
 
 
 @dataclass(frozen=True)
@@ -79,6 +79,29 @@ def list_tickets(session: Session, f: TmfFilter, *, offset: int, limit: int) -> 
         return rows, len(rows)
     total = session.scalar(_where(select(func.count(Ticket.id)), f)) or 0
     return rows, int(total)
+
+
+def page_parts(session: Session, ids: list[int]) -> dict[str, list[Any]]:
+    """History, tasks, attachments (without their bytes), links and problem links of many
+    tickets in five queries, each in id order, for a list page."""
+    if not ids:
+        return {"events": [], "tasks": [], "attachments": [], "links": [], "problems": []}
+    return {
+        "events": list(session.scalars(select(TicketEvent).where(TicketEvent.ticket_id.in_(ids)).order_by(TicketEvent.id))),
+        "tasks": list(session.scalars(select(TicketTask).where(TicketTask.ticket_id.in_(ids)).order_by(TicketTask.id))),
+        "attachments": list(session.scalars(
+            select(Attachment).options(defer(Attachment.data, raiseload=True))
+            .where(Attachment.ticket_id.in_(ids)).order_by(Attachment.id)
+        )),
+        "links": list(session.scalars(
+            select(TicketLink)
+            .where(or_(TicketLink.from_ticket_id.in_(ids), TicketLink.to_ticket_id.in_(ids)))
+            .order_by(TicketLink.id)
+        )),
+        "problems": list(session.scalars(
+            select(ProblemTicket).where(ProblemTicket.ticket_id.in_(ids)).order_by(ProblemTicket.problem_id)
+        )),
+    }
 
 
 def add(session: Session, *objects: Any) -> None:

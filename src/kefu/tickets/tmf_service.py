@@ -20,9 +20,8 @@ from kefu.tickets.errors import UnknownCode
 from kefu.tickets.events import TicketDeleted, TicketUpdated
 from kefu.tickets.lifecycle import Status
 from kefu.tickets.models import Ticket
-from kefu.tickets.schemas import TicketDetail
+from kefu.tickets.schemas import AttachmentView, EventView, LinkView, TaskView, TicketDetail
 from kefu.tickets.tmf_repository import TmfFilter
-from kefu.tickets.views import detail
 
 __all__ = ["TmfFilter", "list_details", "update_attributes", "withdraw"]
 
@@ -35,11 +34,28 @@ def list_details(
     session: Session, filters: TmfFilter, *, page_: Page, full: bool = True
 ) -> tuple[list[TicketDetail], int]:
     """One page of tickets (newest first) as details, and the exact number of matches.
-    `full=False` leaves history, tasks, attachments and links empty."""
+    What a TroubleTicket shows (history, tasks, attachments, links, problems) is loaded for
+    the whole page at once; `full=False` leaves it out. Findings, remedies and the repeat
+    chain, which a TroubleTicket does not show, stay empty."""
     rows, total = tmf_repository.list_tickets(session, filters, offset=page_.offset, limit=page_.limit)
-    if full:
-        return [detail(session, t) for t in rows], total
-    return [TicketDetail.model_validate(t) for t in rows], total
+    details = [TicketDetail.model_validate(t) for t in rows]
+    if not full:
+        return details, total
+    parts = tmf_repository.page_parts(session, [t.id for t in rows])
+    by_id = {d.id: d for d in details}
+    for event in parts["events"]:
+        by_id[event.ticket_id].history.append(EventView.model_validate(event))
+    for task in parts["tasks"]:
+        by_id[task.ticket_id].tasks.append(TaskView.model_validate(task))
+    for attachment in parts["attachments"]:
+        by_id[attachment.ticket_id].attachments.append(AttachmentView.model_validate(attachment))
+    for row in parts["problems"]:
+        by_id[row.ticket_id].problem_ids.append(row.problem_id)
+    for link in parts["links"]:
+        for end in {link.from_ticket_id, link.to_ticket_id}:
+            if end in by_id:
+                by_id[end].links.append(LinkView.model_validate(link))
+    return details, total
 
 
 def update_attributes(

@@ -89,3 +89,12 @@ def test_a_filter_we_cannot_apply_is_a_400(handler, three):
         response = handler.get(TT, params=params)
         assert response.status_code == 400, params
         check("Error", response.json())
+
+
+def test_a_listed_trouble_ticket_is_the_same_as_the_retrieved_one(handler, three):
+    handler.patch(f"{TT}/{three[1]}", json={"note": [{"text": "已派装维"}], "status": "inProgress"})
+    listed = {t["id"]: t for t in handler.get(TT).json()}
+    for tid in three:
+        assert listed[tid] == handler.get(f"{TT}/{tid}").json()
+    assert listed[three[1]]["troubleTicketRelationship"][0]["relationshipType"] == "repeatOf"
+    assert listed[three[0]]["troubleTicketRelationship"][0]["relationshipType"] == "repeatedBy"
