@@ -100,7 +100,7 @@ def pick_policy(session: Session, facts: TicketFacts, *, now: datetime) -> tuple
 # --- business-time arithmetic with a visible fallback -------------------------------------
 
 
-def _add(session: Session, clock: SlaClock, code: str, start: datetime, delta: timedelta) -> datetime:
+def business_add(session: Session, clock: SlaClock, code: str, start: datetime, delta: timedelta) -> datetime:
     """`start + delta` in calendar `code`. Beyond the holiday data's years the clock falls
     back to natural time (stricter, never later) and says so on the clock."""
     try:
@@ -133,13 +133,13 @@ def schedule(session: Session, clock: SlaClock) -> None:
     assert clock.running_since is not None
     target = timedelta(seconds=clock.target_seconds)
     spent = timedelta(microseconds=clock.consumed_us)
-    clock.due_at = _add(session, clock, clock.calendar_code, clock.running_since, max(target - spent, ZERO))
+    clock.due_at = business_add(session, clock, clock.calendar_code, clock.running_since, max(target - spent, ZERO))
     clock.warn_at = None
     if clock.warned_at is None:
         warn_point = target * clock.warn_share
-        raw = _add(session, clock, clock.calendar_code, clock.running_since, max(warn_point - spent, ZERO))
+        raw = business_add(session, clock, clock.calendar_code, clock.running_since, max(warn_point - spent, ZERO))
         # A warning goes out only in the recipients' service hours; one that would come after the breach is moot.
-        warn_at = _add(session, clock, clock.notify_calendar, raw, ZERO)
+        warn_at = business_add(session, clock, clock.notify_calendar, raw, ZERO)
         clock.warn_at = warn_at if warn_at < clock.due_at else None
     clock.next_check_at = min(t for t in (clock.warn_at, clock.due_at) if t is not None)
 

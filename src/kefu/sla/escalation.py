@@ -95,7 +95,7 @@ def process(session: Session, clock: SlaClock, *, now: datetime, context: ScanCo
     reachable = _recipients_on_duty(session, clock, now)
     if clock.state == "running" and clock.warn_at is not None and clock.warn_at <= now:
         if not reachable:
-            later = clocks._add(session, clock, clock.notify_calendar, now, ZERO)
+            later = clocks.business_add(session, clock, clock.notify_calendar, now, ZERO)
             clock.warn_at = later if clock.due_at is not None and later < clock.due_at else None
         else:
             if clock.due_at is not None and now < clock.due_at and 0 not in done:
@@ -110,7 +110,7 @@ def process(session: Session, clock: SlaClock, *, now: datetime, context: ScanCo
         and clock.next_escalation_at <= now and clock.escalation_level < len(levels)
     ):
         if not reachable:
-            clock.next_escalation_at = clocks._add(session, clock, clock.notify_calendar, now, ZERO)
+            clock.next_escalation_at = clocks.business_add(session, clock, clock.notify_calendar, now, ZERO)
             break
         level = levels[clock.escalation_level]
         if level.level not in done:
@@ -153,8 +153,8 @@ def _escalation_time(
     level = levels[clock.escalation_level]
     previous = levels[clock.escalation_level - 1].delay_minutes if clock.escalation_level else 0
     gap = timedelta(minutes=level.delay_minutes - previous)
-    raw = clocks._add(session, clock, clock.calendar_code, after, gap)
-    return clocks._add(session, clock, clock.notify_calendar, raw, ZERO)
+    raw = clocks.business_add(session, clock, clock.calendar_code, after, gap)
+    return clocks.business_add(session, clock, clock.notify_calendar, raw, ZERO)
 
 
 def _next_check(clock: SlaClock) -> None:
