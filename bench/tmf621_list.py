@@ -6,7 +6,7 @@ on /api/v1/tickets in the same process (the baseline).
 2. List one page of 50: the full TroubleTicket (history → statusChange and notes, tasks,
    links, attachments, SLA resolve clock) vs `fields=id,status,severity` vs the kefu list.
 
-    .venv/bin/python bench/tmf621_list.py [--tickets 600] [--url postgresql+psycopg://…]
+    .venv/bin/python bench/tmf621_list.py [--tickets 600] [--postgresql]
 """
 
 from __future__ import annotations
@@ -97,10 +97,10 @@ def run(kind: str, tickets: int, workdir: str, url: str | None) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--tickets", type=int, default=600)
-    parser.add_argument("--url", default=None, help="PostgreSQL URL instead of a fresh SQLite file")
+    parser.add_argument("--postgresql", action="store_true", help="a throw-away database on 127.0.0.1:5432")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as workdir:
-        run("postgresql" if args.url else "sqlite", args.tickets, workdir, args.url)
+        run("postgresql" if args.postgresql else "sqlite", args.tickets, workdir, None)
 
 
 if __name__ == "__main__":

@@ -210,3 +210,15 @@ def test_a_method_the_api_does_not_offer_is_a_405_tmf_error(handler):
     response = handler.put(f"{TT}/1", json={})
     assert response.status_code == 405
     check("Error", response.json())
+
+
+def test_relationships_sent_on_create_become_links(handler, subscriber):
+    first = handler.post(TT, json=trouble_ticket(subscriber.id, ticketType="consultation")).json()
+    second = handler.post(TT, json=trouble_ticket(
+        subscriber.id, ticketType="consultation",
+        troubleTicketRelationship=[{"id": first["id"], "relationshipType": "related"}],
+    ))
+    assert second.status_code == 201, second.text
+    check("TroubleTicket", second.json())
+    assert second.json()["troubleTicketRelationship"][0]["id"] == first["id"]
+    assert handler.get(f"{TT}/{first['id']}").json()["troubleTicketRelationship"][0]["id"] == second.json()["id"]

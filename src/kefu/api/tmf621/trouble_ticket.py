@@ -58,8 +58,8 @@ def _base(request: Request) -> str:
 
 
 def _one(session: Session, ticket_id: int, principal: Principal, request: Request, now: datetime,
-         fields: str | None = None) -> dict[str, Any]:
-    detail = tickets.get_ticket(session, ticket_id, viewer=principal)
+         fields: str | None = None, *, fresh: bool = False) -> dict[str, Any]:
+    detail = tickets.get_ticket(session, ticket_id, viewer=principal, fresh=fresh)
     return _resource(session, detail, base=_base(request), now=now, fields=fields)
 
 
@@ -100,7 +100,8 @@ def create_trouble_ticket(
         tickets.add_note(session, ticket.id, text=text, by=principal, now=now)
     for other, kind in payload.links:
         tickets.link(session, ticket.id, to_ticket_id=other, kind=kind, by=principal, now=now)
-    resource = _one(session, ticket.id, principal, request, now)
+    # Fresh: a ticket just opened has no tasks, attachments or problems (nor links, unless sent).
+    resource = _one(session, ticket.id, principal, request, now, fresh=not payload.links)
     return JSONResponse(resource, status_code=201, headers={"Location": resource["href"]})
 
 
