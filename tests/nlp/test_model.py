@@ -32,7 +32,7 @@ def test_model_beats_the_majority_baseline_on_heldout_by_a_real_margin(classifie
     majority = Counter(e["category"] for e in model.packaged_examples("train.jsonl")).most_common(1)[0][0]
     baseline = evaluate(truth, [majority] * len(truth), labels=list(CATEGORY_CODES))
     ours = evaluate(truth, [c.category for c in classifier.classify_many([r["text"] for r in rows])])
-    # Measured 0.86 accuracy / 0.86 macro-F1 when written; the majority baseline scores ~0.12 / 0.02.
+    # Measured 0.85 accuracy / 0.85 macro-F1 when written; the majority baseline scores ~0.12 / 0.02.
     assert ours.accuracy >= 0.65
     assert ours.macro_f1 >= 0.6
     assert ours.macro_f1 - baseline.macro_f1 >= 0.5
