@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from kefu.knowledge.models import Article, ArticleVersion, IndexState, SearchLog
@@ -81,8 +81,13 @@ def live_versions(session: Session) -> list[tuple[ArticleVersion, int]]:
     return [(row[0], int(row[1] or 0)) for row in session.execute(query)]
 
 
+# Built once: these two run on every search, so they skip building and keying a statement.
+_STAMP = select(IndexState.__table__.c.stamp).where(IndexState.__table__.c.id == 1)
+_LOG = SearchLog.__table__.insert().returning(SearchLog.__table__.c.id)
+
+
 def index_stamp(session: Session) -> str:
-    return session.scalar(select(IndexState.stamp).where(IndexState.id == 1)) or "none"
+    return session.connection().execute(_STAMP).scalar() or "none"
 
 
 def index_changed_at(session: Session) -> datetime | None:
@@ -125,7 +130,7 @@ def expiring(session: Session, *, now: datetime, until: datetime, lock: bool) ->
 
 def add_search_log(session: Session, **values: object) -> int:
     """One INSERT … RETURNING id, without the unit-of-work bookkeeping: it runs on every search."""
-    return int(session.scalar(insert(SearchLog).values(**values).returning(SearchLog.id)))
+    return int(session.connection().execute(_LOG, values).scalar_one())
 
 
 def search_log(session: Session, search_id: int) -> SearchLog | None:
