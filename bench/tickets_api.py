@@ -185,7 +185,7 @@ def build_tickets(engine: Engine, n: int) -> None:
         "INSERT INTO tickets (id, number, type, subscriber_id, channel, core_demand, description, emotion,"
         " emotion_intensity, category, department, priority, status, owner_id, characteristics, is_repeat,"
         " escalation_level, reopen_count, created_by, updated_by, created_at, updated_at, version)"
-        f" SELECT x, 'TS' || {_pad(d, 'x', 14)}, {_pick(TYPES, 'x / 3')}, (x * 7919) % {SUBSCRIBERS} + 1,"
+        f" SELECT x, 'TS' || {_pad(d, 'x', 14)}, {_pick(TYPES, 'x / 3')}, ((x % {SUBSCRIBERS}) * 7919) % {SUBSCRIBERS} + 1,"
         f" {_pick(CHANNELS, 'x / 5')}, '压测工单', '', 'calm', 0, {_pick(CATEGORIES, 'x')},"
         f" {_pick(DEPARTMENTS, 'x')}, {_pick(PRIORITIES, 'x / 11')}, {status}, x % {OWNERS} + 1, '{{}}',"
         f" x % 17 = 0, 0, 0, 'bench', 'bench', {created}, {updated}, 1 FROM {_series(d, n)}"
