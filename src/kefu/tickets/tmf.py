@@ -105,11 +105,12 @@ def target_steps(status: str, *, waiting: bool) -> dict[str, str]:
     steps: dict[str, str] = {}
     if current in (Status.INTAKE, Status.DISPATCHED) and not waiting:
         steps["inProgress"] = "accept"
-    if waiting and current in WORKING_STATUSES:
+    # Awaiting consent stays pending after the customer replies: that step would change nothing.
+    if waiting and current in WORKING_STATUSES and current is not Status.REMEDY_PROPOSED:
         steps["inProgress"] = "customer_replied"
     if current in (Status.RESOLVED, Status.RETURN_VISIT, Status.CLOSED):
         steps["inProgress"] = "reopen"
-    if not waiting and (current in WORKING_STATUSES or current is Status.RETURN_VISIT):
+    if not waiting and current in WORKING_STATUSES and current is not Status.REMEDY_PROPOSED:
         steps["pending"] = "wait_on_customer"
     if Status.RESOLVED in allowed:
         steps["resolved"] = "resolve"
