@@ -375,6 +375,12 @@ class CoreEngine:
             return []
         return self._agent_changed(agent, now)
 
+    def forget(self, contact_id: Hashable) -> None:
+        """Drops a finished contact (ended or abandoned) from memory; storage keeps the record."""
+        contact = self.contacts.get(contact_id)
+        if contact is not None and contact.state in (ContactState.ENDED, ContactState.ABANDONED):
+            del self.contacts[contact_id]
+
     # ---- reading --------------------------------------------------------------
     def waiting(self, queue: str) -> list[Contact]:
         if queue not in self.queues:

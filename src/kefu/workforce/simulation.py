@@ -158,6 +158,14 @@ def run(scenario: Scenario, *, progress: Callable[[float], None] | None = None) 
             pool = pool_of[agent_id]
             result.busy_by_pool[pool] = result.busy_by_pool.get(pool, 0.0) + hi - lo
 
+    def finish(contact_id: Any) -> None:
+        # Long runs stay small: finished contacts leave the engine and the records, except
+        # those a callback still refers to.
+        engine.forget(contact_id)
+        record = records.get(contact_id)
+        if record is not None and not record.transfer:
+            del records[contact_id]
+
     def on_offers(offers: list[Offer], now: float) -> None:
         pending = list(offers)
         while pending:
@@ -217,9 +225,9 @@ def run(scenario: Scenario, *, progress: Callable[[float], None] | None = None) 
             if progress is not None:
                 progress(min(1.0, (now - t0) / (end - t0)))
         elif kind == "abandon":
-            contact = engine.contacts[ref]
-            record = records[ref]
-            if contact.answered_at is None and contact.ended_at is None:
+            contact = engine.contacts.get(ref)
+            record = records.get(ref)
+            if contact is not None and record is not None and contact.answered_at is None and contact.ended_at is None:
                 on_offers(engine.abandon(ref, now=now), now)
                 if record.counted:
                     per_queue = result.by_queue.setdefault(contact.queue.name, Tally())
@@ -227,6 +235,7 @@ def run(scenario: Scenario, *, progress: Callable[[float], None] | None = None) 
                     for tally in (result.total, result.by_stream[record.stream.name], per_queue,
                                   result.batches[record.batch]):
                         tally.abandoned += 1
+                finish(ref)
         elif kind == "end":
             contact = engine.contacts[ref]
             record = records[ref]
@@ -239,6 +248,7 @@ def run(scenario: Scenario, *, progress: Callable[[float], None] | None = None) 
                                             callback_number="13800138000", wrap_up=scenario.wrap_up)
                 except KefuError:  # the engine refused (e.g. closed, no number): the call just ends
                     on_offers(engine.complete(ref, now=now, wrap_up=scenario.wrap_up), now)
+                    finish(ref)
                     continue
                 if moved.kind == "callback":
                     callbacks["registered"] += 1
@@ -247,6 +257,7 @@ def run(scenario: Scenario, *, progress: Callable[[float], None] | None = None) 
                 continue
             busy(now, now + scenario.wrap_up, agent_id)
             on_offers(engine.complete(ref, now=now, wrap_up=scenario.wrap_up), now)
+            finish(ref)
         elif kind == "callback_done":
             contact = engine.contacts[ref]
             record = records[contact.context["transferred_from"]]
@@ -263,6 +274,7 @@ def run(scenario: Scenario, *, progress: Callable[[float], None] | None = None) 
                                              wrap_up=scenario.wrap_up), now)
             if contact.callback.results[-1][1] == "done":
                 callbacks["done"] += 1
+                engine.forget(ref)
     delays = callbacks.pop("delays")
     callbacks["mean_delay_seconds"] = sum(delays) / len(delays) if delays else None
     result.callbacks = callbacks
