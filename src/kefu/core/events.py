@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import datetime
+from functools import cache
 from typing import Any, ClassVar
 
 from pydantic import TypeAdapter
@@ -36,14 +37,20 @@ class Event:
         return cls.__name__
 
     def to_payload(self) -> dict[str, Any]:
-        return TypeAdapter(type(self)).dump_python(self, mode="json")
+        return _adapter(type(self)).dump_python(self, mode="json")
 
     @staticmethod
     def from_payload(name: str, payload: dict[str, Any]) -> Event:
         cls = Event.registry.get(name)
         if cls is None:
             raise LookupError(f"unknown event type {name}")
-        return TypeAdapter(cls).validate_python(payload)
+        return _adapter(cls).validate_python(payload)
+
+
+@cache
+def _adapter(cls: type[Event]) -> TypeAdapter[Any]:
+    # Building a TypeAdapter costs about a millisecond; every write path records events.
+    return TypeAdapter(cls)
 
 
 class OutboxEntry(Base):
