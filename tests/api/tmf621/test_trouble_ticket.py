@@ -222,3 +222,11 @@ def test_relationships_sent_on_create_become_links(handler, subscriber):
     check("TroubleTicket", second.json())
     assert second.json()["troubleTicketRelationship"][0]["id"] == first["id"]
     assert handler.get(f"{TT}/{first['id']}").json()["troubleTicketRelationship"][0]["id"] == second.json()["id"]
+
+
+def test_a_body_that_is_not_json_is_a_400_saying_so(handler, subscriber):
+    tid = handler.post(TT, json=trouble_ticket(subscriber.id)).json()["id"]
+    response = handler.patch(f"{TT}/{tid}", content=b'{"priority": ', headers=MERGE_PATCH)
+    assert response.status_code == 400
+    check("Error", response.json())
+    assert response.json()["code"] == "malformed_json"

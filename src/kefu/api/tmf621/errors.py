@@ -15,6 +15,9 @@ PREFIX = "/tmf-api/"
 
 
 def error_body(status: int, body: dict[str, Any]) -> dict[str, Any]:
+    problems = (body.get("details") or {}).get("fields") or []
+    if any("JSON decode" in str(p.get("reason", "")) for p in problems if isinstance(p, dict)):
+        body = {"code": "malformed_json", "message": "请求体不是有效的 JSON", "message_en": "The body is not valid JSON"}
     zh, en = body.get("message") or "", body.get("message_en") or body.get("message") or ""
     out: dict[str, Any] = {
         "code": str(body.get("code") or status),
