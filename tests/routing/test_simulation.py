@@ -132,6 +132,14 @@ def test_cli_reads_a_yaml_scenario(tmp_path):
     assert body["by_stream"]["data_line"]["offered"] > 0
 
 
+@pytest.mark.parametrize("args", [["--agents", "0"], ["--aht", "-5"], ["--patience", "0"], ["--hours", "0"]])
+def test_cli_refuses_impossible_numbers(args):
+    base = {"--calls-per-hour": "200", "--aht": "180", "--agents": "14", "--hours": "1"}
+    base.update(dict(zip(args[::2], args[1::2], strict=True)))
+    out = runner.invoke(app, ["simulate", *[x for kv in base.items() for x in kv], "--json"])
+    assert out.exit_code == 2, out.output
+
+
 def test_cli_explains_missing_options():
     out = runner.invoke(app, ["simulate", "--aht", "180", "--json"])
     assert out.exit_code == 2

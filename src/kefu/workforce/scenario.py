@@ -74,11 +74,13 @@ def simple_scenario(
     patience: float | None = None, wrap_up: float = 0.0, warmup_seconds: float | None = None,
 ) -> Scenario:
     """One queue, one skill, Poisson arrivals, exponential handle times (and patience)."""
-    if calls_per_hour <= 0 or aht <= 0 or agents < 1 or hours <= 0:
+    if calls_per_hour <= 0 or aht <= 0 or agents < 1 or hours <= 0 or target_seconds < 0 or wrap_up < 0:
         raise InvalidInput(
-            "来话量、平均处理时长、坐席数和时长都须为正数",
-            "calls per hour, AHT, agents and hours must all be positive",
+            "来话量、平均处理时长、坐席数和时长都须为正数（目标秒数与整理时长不能为负）",
+            "calls per hour, AHT, agents and hours must all be positive (target and wrap-up not negative)",
         )
+    if patience is not None and patience <= 0:
+        raise InvalidInput("耐心时长须为正数（秒）", "patience must be a positive number of seconds")
     queue = queue_spec("general", "skills.general >= 1")
     return Scenario(
         queues=(queue,),
@@ -133,8 +135,10 @@ def parse_scenario(data: Mapping[str, Any], *, seed: int | None = None, hours: f
     for i, raw in enumerate(data.get("streams") or []):
         rates = raw.get("calls_per_hour")
         rates = tuple(float(r) for r in (rates if isinstance(rates, list) else [rates]))
-        if not rates or any(r < 0 for r in rates) or raw.get("aht") is None:
-            raise _bad(f"第 {i + 1} 个来话流缺少 calls_per_hour 或 aht", f"stream {i + 1} needs calls_per_hour and aht")
+        if (not rates or any(r < 0 for r in rates) or raw.get("aht") is None or float(raw["aht"]) <= 0
+                or (raw.get("patience") is not None and float(raw["patience"]) <= 0)):
+            raise _bad(f"第 {i + 1} 个来话流须有 calls_per_hour（≥0）、aht（>0），patience 须 >0",
+                       f"stream {i + 1} needs calls_per_hour ≥ 0, aht > 0 and a positive patience if any")
         transfer = None
         if raw.get("transfer"):
             t = raw["transfer"]
