@@ -23,7 +23,7 @@ from kefu.tickets.models import Ticket
 from kefu.tickets.schemas import AttachmentView, EventView, LinkView, TaskView, TicketDetail
 from kefu.tickets.tmf_repository import TmfFilter
 
-__all__ = ["TmfFilter", "list_details", "update_attributes", "withdraw"]
+__all__ = ["TmfFilter", "add_notes", "list_details", "update_attributes", "withdraw"]
 
 # Attributes that need the history, tasks and links: a list without them skips those queries.
 HEAVY = {"statusChange", "statusChangeDate", "statusChangeReason", "note", "attachment", "relatedEntity",
@@ -104,6 +104,15 @@ def update_attributes(
     record(session, TicketUpdated(ticket_id=ticket.id, fields=tuple(after), at=now), now=now)
     changes.flush(session)
     return ticket
+
+
+def add_notes(session: Session, ticket_id: int, texts: list[str], *, by: Principal, now: datetime) -> None:
+    """Internal notes sent by another system; TicketUpdated (field note) tells its listeners."""
+    if not texts:
+        return
+    for text in texts:
+        tickets.add_note(session, ticket_id, text=text, by=by, now=now)
+    record(session, TicketUpdated(ticket_id=ticket_id, fields=("note",), at=now), now=now)
 
 
 def withdraw(session: Session, ticket_id: int, *, reason: str, by: Principal, now: datetime) -> Ticket:

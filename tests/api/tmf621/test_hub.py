@@ -169,3 +169,17 @@ def test_the_expected_resolution_date_is_the_sla_resolve_clock(handler, subscrib
     resolve = [c for c in clocks.json() if c["target"] == "resolve"] if clocks.status_code == 200 else []
     assert resolve, clocks.text
     assert body["expectedResolutionDate"].replace("Z", "+00:00") == resolve[-1]["due_at"].replace("Z", "+00:00")
+
+
+def test_a_note_added_through_patch_is_an_attribute_value_change(
+    supervisor, handler, subscriber, listener, session_factory, clock
+):
+    supervisor.post(HUB, json={"callback": listener.url, "query": "eventType=TroubleTicketAttributeValueChangeEvent"})
+    tid = handler.post(TT, json=trouble_ticket(subscriber.id)).json()["id"]
+    handler.patch(f"{TT}/{tid}", json={"note": [{"text": "客户补充：路由器型号 AX3000"}]})
+
+    deliver(session_factory, clock)
+
+    assert [e["fieldPath"] for e in listener.received] == ["note"]
+    check("TroubleTicketAttributeValueChangeEvent", listener.received[0])
+    assert listener.received[0]["event"]["troubleTicket"]["note"][0]["text"] == "客户补充：路由器型号 AX3000"

@@ -125,8 +125,7 @@ def patch_trouble_ticket(
     patch = parse_patch(body, current)
     if patch.attributes:
         tmf_service.update_attributes(session, ticket_id, by=principal, now=now, **patch.attributes)
-    for text in patch.notes:
-        tickets.add_note(session, ticket_id, text=text, by=principal, now=now)
+    tmf_service.add_notes(session, ticket_id, patch.notes, by=principal, now=now)
     if patch.status is not None and patch.status != current["status"]:
         _move(session, ticket_id, patch.status, reason=patch.reason, principal=principal, now=now,
               reopen_days=settings.ticket_reopen_window_days)
