@@ -65,7 +65,7 @@ def _one(session: Session, ticket_id: int, principal: Principal, request: Reques
 
 @router.get("", response_model=list[dict[str, Any]], responses={206: {"description": "Partial Content"}})
 def list_trouble_tickets(
-    request: Request, response: Response, session: DbSession, now: Now, settings: AppSettings,
+    request: Request, session: DbSession, now: Now, settings: AppSettings,
     principal: Principal = Depends(READ),
     fields: str | None = Query(default=None, description="comma-separated attributes; id and href always"),
     offset: int = Query(default=0), limit: int = Query(default=DEFAULT_LIMIT),
