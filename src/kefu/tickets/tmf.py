@@ -250,7 +250,7 @@ def to_trouble_ticket(
         "expectedResolutionDate": _iso(expected_resolution) if Status(detail.status) not in FINAL_STATUSES else None,
         "resolutionDate": _iso(detail.resolved_at),
     }
-    out.update({k: v for k, v in optional.items() if v is not None})
+    out.update({k: v for k, v in optional.items() if v})  # "" is how merge-patch removed it
     notes = [
         {"id": str(e.id), "author": e.actor, "date": _iso(e.at), "text": str(e.detail.get("text", "")), "@type": "Note"}
         for e in detail.history

@@ -230,3 +230,16 @@ def test_a_body_that_is_not_json_is_a_400_saying_so(handler, subscriber):
     assert response.status_code == 400
     check("Error", response.json())
     assert response.json()["code"] == "malformed_json"
+
+
+def test_the_requested_resolution_date_is_kept_and_must_be_a_date_time(handler, subscriber):
+    created = handler.post(TT, json=trouble_ticket(subscriber.id, requestedResolutionDate="2026-11-21T18:00:00+08:00"))
+    assert created.status_code == 201
+    assert created.json()["requestedResolutionDate"] == "2026-11-21T10:00:00Z"
+    bad = handler.post(TT, json=trouble_ticket(subscriber.id, requestedResolutionDate="tomorrow"))
+    assert bad.status_code == 400 and "requestedResolutionDate" in bad.json()["reason"]
+    removed = handler.patch(f"{TT}/{created.json()['id']}", json={"requestedResolutionDate": None,
+                                                                   "externalId": "CRM-1"}, headers=MERGE_PATCH)
+    assert removed.status_code == 200
+    check("TroubleTicket", removed.json())
+    assert "requestedResolutionDate" not in removed.json() and removed.json()["externalId"] == "CRM-1"

@@ -4,6 +4,7 @@ ticket use cases' arguments. Every problem is a 400 naming the attribute to fix.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from kefu.tickets import lifecycle, taxonomy, tmf
@@ -54,6 +55,19 @@ def _list(body: dict[str, Any], name: str) -> list[dict[str, Any]]:
     if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
         raise _bad(name, f"{name} 须为对象数组", f"{name} must be an array of objects")
     return value
+
+
+def _date_time(name: str, value: str | None) -> str | None:
+    """An ISO 8601 date-time with its zone, normalised to UTC (Z); None and "" pass through."""
+    if not value:
+        return value
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        parsed = None
+    if parsed is None or parsed.tzinfo is None:
+        raise _bad(name, f"{name} 须为带时区的 ISO 8601 时间", f"{name} must be an ISO 8601 date-time with a zone")
+    return parsed.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def _severity(value: str) -> str:
@@ -131,9 +145,10 @@ def parse_create(body: Any) -> CreateRequest:
     for key in COMPUTED:
         chars.pop(key, None)
     chars[tmf.SEVERITY_KEY] = severity
-    for key, attr in ((tmf.EXTERNAL_ID_KEY, "externalId"), (tmf.REQUESTED_KEY, "requestedResolutionDate")):
-        if _text(body, attr):
-            chars[key] = body[attr]
+    if _text(body, "externalId"):
+        chars[tmf.EXTERNAL_ID_KEY] = body["externalId"]
+    if _text(body, "requestedResolutionDate"):
+        chars[tmf.REQUESTED_KEY] = _date_time("requestedResolutionDate", body["requestedResolutionDate"])
     if name and name.strip():
         core, rest = name.strip(), description
     else:
@@ -192,9 +207,10 @@ def parse_patch(body: Any, current: dict[str, Any]) -> PatchRequest:
         attrs["severity"] = _severity(_text(body, "severity") or "")
     if "priority" in body:
         attrs["priority"] = _priority(_text(body, "priority") or "")
-    for name, key in (("externalId", "external_id"), ("requestedResolutionDate", "requested_resolution")):
-        if name in body:
-            attrs[key] = _text(body, name) or ""
+    if "externalId" in body:
+        attrs["external_id"] = _text(body, "externalId") or ""
+    if "requestedResolutionDate" in body:
+        attrs["requested_resolution"] = _date_time("requestedResolutionDate", _text(body, "requestedResolutionDate")) or ""
     if "troubleTicketCharacteristic" in body and body["troubleTicketCharacteristic"] != current.get(
         "troubleTicketCharacteristic"
     ):
