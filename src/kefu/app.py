@@ -40,6 +40,14 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
 
             worker = Worker(app.state.sessionmaker, settings=settings, clock=app.state.clock)
             worker.start_thread()
+        # Intake classification loads its model and the jieba segmenter on first use (~1.6 s of
+        # CPU): do it now, off the event loop, so the first agent's keystroke does not pay for it.
+        import threading
+
+        from kefu.api.intake import intake_nlp
+        from kefu.tickets.service import warm_up
+
+        threading.Thread(target=warm_up, args=(intake_nlp(settings),), name="nlp-warm-up", daemon=True).start()
         try:
             yield
         finally:

@@ -34,6 +34,12 @@ class Settings(BaseSettings):
     ticket_attachment_types: str = "application/pdf,image/png,image/jpeg,text/plain"
     ticket_repeat_window_days: int = 30
     ticket_reopen_window_days: int = 7
+    # Intake classification: at or above this confidence a ticket is categorised and dispatched
+    # automatically; texts at least this similar (0 … 1) to a recent ticket of the same
+    # subscriber make a repeat complaint; "similar open tickets" in the district look back this far.
+    nlp_auto_threshold: float = 0.6
+    ticket_repeat_similarity: float = 0.5
+    intake_similar_days: int = 7
 
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, File, Form, Header, Query, Response, Upl
 from fastapi.responses import JSONResponse
 
 from kefu.api.deps import STAFF, AppSettings, Authorize, DbSession, Now
+from kefu.api.intake import intake_nlp
 from kefu.core.errors import InvalidInput
 from kefu.core.pagination import Page
 from kefu.customers.errors import SubscriberNotFound
@@ -79,7 +80,7 @@ def open_ticket(
         body = _self_service(body, principal)
     ticket, created = service.open_ticket(
         session, body, by=principal, now=now, idempotency_key=idempotency_key,
-        repeat_window_days=settings.ticket_repeat_window_days,
+        repeat_window_days=settings.ticket_repeat_window_days, nlp=intake_nlp(settings),
     )
     detail = service.get_ticket(session, ticket.id, viewer=principal, fresh=created)
     if created:

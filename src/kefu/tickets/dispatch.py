@@ -15,6 +15,8 @@ from kefu.tickets.errors import AttachmentNotFound, TaskNotFound, UnknownCode
 from kefu.tickets.lifecycle import Status
 from kefu.tickets.models import Ticket, TicketFinding, TicketTask
 
+# Who automatic dispatches are written as (the intake classifier).
+AUTO_ACTOR = "system:nlp"
 TRACKS = {"service_compliance": "服务合规核查", "technical": "技术核查"}
 
 
@@ -30,14 +32,20 @@ def dispatch(
     instructions: str = "",
     due_at: datetime | None = None,
     version: int | None = None,
+    automatic: bool = False,
 ) -> TicketTask:
     """Sends a task to a department (in `city` for a cross-region hand-over). The first
-    task moves an intake ticket to dispatched; later ones leave the status alone."""
+    task moves an intake ticket to dispatched; later ones leave the status alone.
+
+    `automatic`: the intake classifier decided it (kefu.tickets.classification); the task
+    and its history are written as AUTO_ACTOR, marked automatic, and it does not count as
+    the first response to the customer."""
     if department not in taxonomy.DEPARTMENTS:
         raise UnknownCode("department", department, list(taxonomy.DEPARTMENTS))
     ticket = changes.load(session, ticket_id)
     changes.check_version(ticket, version)
     lifecycle.ensure_action(ticket.status, "dispatch")
+    actor = AUTO_ACTOR if automatic else by.actor
     task = TicketTask(
         ticket_id=ticket.id,
         department=department,
@@ -45,20 +53,23 @@ def dispatch(
         assignee_id=assignee_id,
         instructions=instructions,
         due_at=due_at,
-        created_by=by.actor,
+        created_by=actor,
         created_at=now,
     )
     repository.add(session, task)
     session.flush()
     if ticket.status == Status.INTAKE.value:
-        changes.move(session, ticket, Status.DISPATCHED, by=by.actor, now=now,
-                     reason=f"派单至{taxonomy.DEPARTMENTS[department]}" + (f"（{city}）" if city else ""))
+        changes.move(session, ticket, Status.DISPATCHED, by=actor, now=now,
+                     reason=("自动" if automatic else "") + f"派单至{taxonomy.DEPARTMENTS[department]}"
+                     + (f"（{city}）" if city else ""), **({"automatic": True} if automatic else {}))
+    extra = {"automatic": True, "triggered_by": by.actor} if automatic else {}
     changes.log(
-        session, ticket, kind="task_dispatched", by=by.actor, now=now, reason=instructions or None,
+        session, ticket, kind="task_dispatched", by=actor, now=now, reason=instructions or None,
         task_id=task.id, department=department, city=task.city, assignee_id=assignee_id,
-        cross_region=task.city is not None,
+        cross_region=task.city is not None, **extra,
     )
-    changes.responded(session, ticket, now=now)
+    if not automatic:
+        changes.responded(session, ticket, now=now)
     changes.flush(session)
     return task
 

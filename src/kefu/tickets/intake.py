@@ -14,7 +14,9 @@ from kefu.core.clock import local
 from kefu.core.events import record
 from kefu.customers import service as customers
 from kefu.identity.roles import Principal
-from kefu.tickets import changes, lifecycle, repository, taxonomy
+from kefu.tickets import changes, classification, lifecycle, repository, taxonomy
+from kefu.tickets.classification import IntakeNlp
+from kefu.tickets.dispatch import dispatch
 from kefu.tickets.errors import IdempotencyKeyReused, MissingField, RequestInProgress, UnknownCode
 from kefu.tickets.events import TicketEscalated, TicketOpened
 from kefu.tickets.models import IdempotencyKey, Ticket, TicketLink
@@ -30,14 +32,15 @@ def check_code(field: str, value: str | None, allowed: dict[str, object]) -> Non
         raise UnknownCode(field, value, list(allowed))
 
 
-def validate(data: TicketCreate) -> None:
-    """Every code is in the taxonomy; complaints carry a category; external tickets say where from."""
+def validate(data: TicketCreate, *, category_required: bool = True) -> None:
+    """Every code is in the taxonomy; complaints carry a category (unless the intake
+    classifier will give them one); external tickets say where from."""
     check_code("type", data.type, taxonomy.TYPES)
     check_code("channel", data.channel, taxonomy.CHANNELS)
     check_code("category", data.category, taxonomy.CATEGORIES)
     check_code("root_cause", data.root_cause, taxonomy.ROOT_CAUSES)
     check_code("department", data.department, taxonomy.DEPARTMENTS)
-    if data.type in ("complaint", "fault") and data.category is None:
+    if category_required and data.type in ("complaint", "fault") and data.category is None:
         raise MissingField("category", "投诉和故障工单必须选择类别", "A complaint or fault ticket needs a category")
     if data.type == "external":
         source = data.characteristics.get("source") or (data.channel if data.channel in ("12315", "miit") else None)
@@ -77,19 +80,31 @@ def open_ticket(
     idempotency_key: str | None = None,
     repeat_window_days: int = DEFAULT_REPEAT_WINDOW_DAYS,
     detect_repeat: bool = True,
+    nlp: IntakeNlp | None = None,
 ) -> tuple[Ticket, bool]:
     """Opens a ticket; returns it and whether it was created now (False: a retried key).
 
     The staff user opening it owns it (first-contact ownership); a subscriber's own
     complaint gets its owner when a staff member first accepts it. Records TicketOpened,
     and for a repeat complaint links, flags, raises priority and escalates.
+
+    With `nlp`, the text is classified (kefu.tickets.classification): category and
+    department unless the caller set the category, emotion unless set, urgency raising the
+    priority unless set, and above the threshold an automatic dispatch. A repeat is then
+    also a recent ticket of the subscriber with similar text, whatever its category.
     """
-    validate(data)
+    validate(data, category_required=nlp is None)
     if idempotency_key is not None:
         existing = _replayed(session, by.actor, idempotency_key, request_hash(data))
         if existing is not None:
             return existing, False
-    subscriber = customers.get_subscriber(session, data.subscriber_id)
+    who: classification.Customer | None = None
+    if nlp is not None:
+        who = classification.customer(session, data.subscriber_id, now=now)
+        subscriber_id, segment, district = who.id, who.segment, who.district
+    else:
+        subscriber = customers.get_subscriber(session, data.subscriber_id)
+        subscriber_id, segment, district = subscriber.id, subscriber.segment, subscriber.district
     department = data.department or (taxonomy.default_department(data.category) if data.category else None)
     characteristics = dict(data.characteristics)
     if data.type == "external":
@@ -97,7 +112,7 @@ def open_ticket(
     ticket = Ticket(
         number=_number(session, now),
         type=data.type,
-        subscriber_id=subscriber.id,
+        subscriber_id=subscriber_id,
         channel=data.channel,
         core_demand=data.core_demand.strip(),
         description=data.description,
@@ -106,7 +121,7 @@ def open_ticket(
         category=data.category,
         root_cause=data.root_cause,
         department=department,
-        priority=_initial_priority(data, subscriber.segment),
+        priority=_initial_priority(data, segment),
         status=lifecycle.Status.INTAKE.value,
         owner_id=by.user_id if by.kind == "staff" else None,
         characteristics=characteristics,
@@ -114,9 +129,20 @@ def open_ticket(
         classification_model=data.classification_model,
         created_by=by.actor,
         updated_by=by.actor,
+        district=district,
         created_at=now,
         updated_at=now,
     )
+    applied = None
+    text = classification.ticket_text(ticket.core_demand, ticket.description)
+    if nlp is not None:
+        applied = classification.apply(
+            ticket, classification.classify(text, who, nlp), agent_category=data.category is not None,
+            agent_emotion="emotion" in data.model_fields_set or "emotion_intensity" in data.model_fields_set,
+            agent_priority=data.priority is not None, nlp=nlp,
+        )
+        if data.classification_source is not None and data.category is not None:
+            ticket.classification_source = data.classification_source
     repository.add(session, ticket)
     session.flush()
     if idempotency_key is not None:
@@ -129,12 +155,21 @@ def open_ticket(
         session,
         TicketOpened(
             ticket_id=ticket.id, ticket_type=ticket.type, channel=ticket.channel, priority=ticket.priority,
-            segment=subscriber.segment, category=ticket.category, at=now,
+            segment=segment, category=ticket.category, at=now,
         ),
         now=now,
     )
-    if detect_repeat and ticket.type in REPEATABLE_TYPES and ticket.category is not None:
-        _mark_repeat(session, ticket, by=by.actor, now=now, window=timedelta(days=repeat_window_days))
+    if applied is not None:
+        classification.log_applied(session, ticket, applied, by=by.actor, now=now)
+    if detect_repeat and ticket.type in REPEATABLE_TYPES and (ticket.category is not None or nlp is not None):
+        _mark_repeat(session, ticket, by=by.actor, now=now, window=timedelta(days=repeat_window_days),
+                     text=text if nlp is not None else None,
+                     similarity=nlp.repeat_similarity if nlp is not None else 1.0)
+    if applied is not None and applied.auto_dispatch and ticket.department is not None:
+        confidence = applied.result.confidence
+        dispatch(session, ticket.id, department=ticket.department, by=by, now=now, automatic=True,
+                 instructions=f"自动派单：智能分类为{taxonomy.CATEGORIES[ticket.category or 'other'][0]}，"
+                              f"置信度 {confidence:.2f}（模型 {applied.result.model_version}）。如有误请改分类。")
     changes.flush(session)
     return ticket, True
 
@@ -161,17 +196,34 @@ def _remember(session: Session, actor: str, key: str, digest: str, ticket_id: in
         raise RequestInProgress(key) from None
 
 
-def _mark_repeat(session: Session, ticket: Ticket, *, by: str, now: datetime, window: timedelta) -> None:
-    """Same subscriber, same category, within the window or still open: a repeat complaint."""
-    earlier = repository.earlier_same_problem(
-        session,
-        subscriber_id=ticket.subscriber_id,
-        category=ticket.category or "",
-        since=now - window,
-        open_statuses=[s.value for s in lifecycle.OPEN_STATUSES],
-        exclude_id=ticket.id,
-    )
+def _mark_repeat(
+    session: Session, ticket: Ticket, *, by: str, now: datetime, window: timedelta, text: str | None = None,
+    similarity: float = 1.0,
+) -> None:
+    """Same subscriber, within the window or still open, and the same category — or, with
+    `text`, a text at least `similarity` alike in any category: a repeat complaint."""
+    open_statuses = [s.value for s in lifecycle.OPEN_STATUSES]
+    if text is None:
+        earlier = repository.earlier_same_problem(
+            session, subscriber_id=ticket.subscriber_id, category=ticket.category or "", since=now - window,
+            open_statuses=open_statuses, exclude_id=ticket.id,
+        )
+    else:
+        earlier = repository.subscriber_recent(
+            session, subscriber_id=ticket.subscriber_id, since=now - window, open_statuses=open_statuses,
+            exclude_id=ticket.id,
+        )
     earlier = [t for t in earlier if t.type in REPEATABLE_TYPES and t.status not in ("cancelled", "rejected")]
+    matched, score = "category", None
+    if text is not None:
+        same = [t for t in earlier if ticket.category is not None and t.category == ticket.category]
+        if not same and earlier:
+            candidates = [(t.id, classification.ticket_text(t.core_demand, t.description)) for t in earlier]
+            best = classification.similar_ids(text, candidates, threshold=similarity, top=1)
+            if best:
+                same = [t for t in earlier if t.id == best[0][0]]
+                matched, score = "similar_text", best[0][1]
+        earlier = same
     if not earlier:
         return
     previous = earlier[0]
@@ -181,10 +233,12 @@ def _mark_repeat(session: Session, ticket: Ticket, *, by: str, now: datetime, wi
     )
     ticket.is_repeat = True
     ticket.priority = lifecycle.raised_priority(ticket.priority)
-    reason = f"重复投诉：{window.days} 天内同类问题已有工单 {previous.number}"
+    what = "同类问题" if matched == "category" else f"相似问题（文本相似度 {score:.2f}）"
+    reason = f"重复投诉：{window.days} 天内{what}已有工单 {previous.number}"
     changes.log(
         session, ticket, kind="repeat_detected", by=by, now=now, reason=reason,
         repeat_of=previous.id, repeat_of_number=previous.number, earlier_count=len(earlier),
+        **({"matched": matched, "similarity": score} if matched != "category" else {}),
     )
     ticket.escalation_level = max(ticket.escalation_level, 1)
     ticket.priority = lifecycle.priority_for_level(ticket.priority, ticket.escalation_level)

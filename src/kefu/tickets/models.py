@@ -40,8 +40,16 @@ class Ticket(Base):
     waiting_since: Mapped[datetime | None]
     resolution: Mapped[str | None] = mapped_column(Text)
     cancel_reason: Mapped[str | None] = mapped_column(String(400))
-    classification_source: Mapped[str | None] = mapped_column(String(20))  # manual | rules | model
+    # agent (set or corrected by staff) | auto (the intake classifier) | manual | rules | model (sent by a client)
+    classification_source: Mapped[str | None] = mapped_column(String(20))
     classification_model: Mapped[str | None] = mapped_column(String(60))
+    # What the intake classifier said (kefu.tickets.classification): urgency, its confidence,
+    # and the rest (hint, evidence, keywords, suggestions, the machine's own category) as JSON.
+    urgency: Mapped[str | None] = mapped_column(String(10))
+    classification_confidence: Mapped[float | None]
+    classification: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The subscriber's district at intake: "similar open complaints in 南山区 this week".
+    district: Mapped[str | None] = mapped_column(String(30))
     created_by: Mapped[str] = mapped_column(String(100))
     updated_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime]
@@ -69,6 +77,7 @@ class Ticket(Base):
         # An owner's worklist is "my open tickets".
         Index("ix_tickets_owner_status_created", "owner_id", "status", "created_at"),
         Index("ix_tickets_type_created", "type", "created_at"),
+        Index("ix_tickets_category_district_created", "category", "district", "created_at"),
     )
 
 

@@ -184,6 +184,61 @@ def earlier_same_problem(
     return list(session.execute(_EARLIER_SAME_PROBLEM, params))
 
 
+# Repeat detection by similar text: the subscriber's recent or open tickets of any category.
+_SUBSCRIBER_RECENT = (
+    select(Ticket.id, Ticket.number, Ticket.type, Ticket.status, Ticket.category, Ticket.core_demand,
+           func.substr(Ticket.description, 1, 2000).label("description"))
+    .where(
+        Ticket.subscriber_id == bindparam("subscriber_id"),
+        Ticket.id != bindparam("exclude_id"),
+        or_(Ticket.created_at >= bindparam("since"), Ticket.status.in_(bindparam("open_statuses", expanding=True))),
+    )
+    .order_by(Ticket.created_at.desc(), Ticket.id.desc())
+    .limit(200)
+)
+
+
+def subscriber_recent(
+    session: Session, *, subscriber_id: int, since: datetime, open_statuses: Iterable[str], exclude_id: int | None = None,
+) -> list[Row[Any]]:
+    """(id, number, type, status, category, core_demand, description[:2000]) of the
+    subscriber's tickets opened since `since` or still open, newest first (at most 200)."""
+    params = {"subscriber_id": subscriber_id, "since": since, "open_statuses": list(open_statuses),
+              "exclude_id": exclude_id if exclude_id is not None else -1}
+    return list(session.execute(_SUBSCRIBER_RECENT, params))
+
+
+_OPEN_IN_DISTRICT = (
+    select(Ticket.id, Ticket.number, Ticket.type, Ticket.status, Ticket.core_demand, Ticket.created_at)
+    .where(
+        Ticket.category == bindparam("category"),
+        Ticket.district == bindparam("district"),
+        Ticket.created_at >= bindparam("since"),
+        Ticket.status.in_(bindparam("open_statuses", expanding=True)),
+    )
+    .order_by(Ticket.created_at.desc(), Ticket.id.desc())
+    .limit(bindparam("limit"))
+)
+
+
+def open_in_district(
+    session: Session, *, category: str, district: str, since: datetime, open_statuses: Iterable[str], limit: int = 300,
+) -> list[Row[Any]]:
+    """(id, number, type, status, core_demand, created_at) of open tickets of a category in
+    a district opened since `since`, newest first (index category, district, created_at)."""
+    params = {"category": category, "district": district, "since": since, "open_statuses": list(open_statuses),
+              "limit": limit}
+    return list(session.execute(_OPEN_IN_DISTRICT, params))
+
+
+def open_tasks(session: Session, ticket_id: int) -> list[TicketTask]:
+    """The ticket's tasks not yet done or cancelled, oldest first."""
+    return list(session.scalars(
+        select(TicketTask).where(TicketTask.ticket_id == ticket_id, TicketTask.status.in_(("open", "accepted")))
+        .order_by(TicketTask.id)
+    ))
+
+
 def idempotency_key(session: Session, actor: str, key: str) -> IdempotencyKey | None:
     return session.get(IdempotencyKey, (actor, key))
 

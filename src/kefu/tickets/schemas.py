@@ -38,7 +38,7 @@ class TicketCreate(BaseModel):
     department: str | None = None
     priority: Priority | None = None
     characteristics: dict[str, Any] = Field(default_factory=dict)
-    classification_source: Literal["manual", "rules", "model"] | None = None
+    classification_source: Literal["agent", "manual", "rules", "model"] | None = None
     classification_model: str | None = Field(default=None, max_length=60)
 
     @field_validator("characteristics")
@@ -47,6 +47,25 @@ class TicketCreate(BaseModel):
         if len(value) > 50 or len(json.dumps(value, ensure_ascii=False)) > 10_000:
             raise ValueError("characteristics: at most 50 fields and 10,000 characters")
         return value
+
+
+class Reclassify(Versioned):
+    """The agent's correction of the category (and department / root cause)."""
+
+    category: str
+    department: str | None = Field(default=None, description="default: the category's department")
+    root_cause: str | None = None
+    reason: str | None = Field(default=None, max_length=400)
+    redispatch: bool = Field(default=True, description="send a new task when an automatic one was cancelled")
+
+
+class IntakeSuggest(BaseModel):
+    """What the agent has typed so far (core demand and description)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(default="", max_length=20_000)
+    subscriber_id: int | None = None
 
 
 class Accept(Versioned):
@@ -282,6 +301,12 @@ class TicketDetail(TicketSummary):
     cancel_reason: str | None
     classification_source: str | None
     classification_model: str | None
+    urgency: str | None = None
+    classification_confidence: float | None = None
+    classification: dict[str, Any] = Field(
+        default={}, description="the intake classifier's answer: hint, evidence, keywords, suggestions, its category"
+    )
+    district: str | None = None
     created_by: str
     updated_by: str
     responded_at: datetime | None
@@ -324,3 +349,60 @@ class ProblemView(_Out):
     updated_at: datetime
     rectified_at: datetime | None
     ticket_ids: list[int] = []
+
+
+class EvidenceView(BaseModel):
+    kind: str
+    label: str
+    words: list[str]
+
+
+class CategorySuggestion(BaseModel):
+    category: str
+    category_name: str
+    department: str
+    department_name: str
+    confidence: float
+
+
+class SimilarTicket(BaseModel):
+    id: int
+    number: str
+    core_demand: str
+    status: str
+    created_at: datetime
+    score: float
+
+
+class SimilarOpen(BaseModel):
+    count: int = Field(description="similar open tickets of the category in the district in the period")
+    category: str
+    district: str | None
+    days: int
+    message: str
+    message_en: str
+    items: list[SimilarTicket] = Field(default=[], description="the most similar, at most 5")
+
+
+class IntakeSuggestion(BaseModel):
+    category: str
+    category_name: str
+    department: str
+    department_name: str
+    root_cause: str
+    emotion: str
+    emotion_intensity: float
+    urgency: str
+    urgency_score: float
+    hint: str
+    hint_en: str
+    evidence: list[EvidenceView]
+    keywords: list[str]
+    confidence: float
+    auto_dispatch: bool = Field(description="would be categorised and dispatched automatically")
+    threshold: float
+    suggestions: list[CategorySuggestion]
+    rejected: str | None = Field(default=None, description="empty | no_text | binary | not_text")
+    truncated: bool = False
+    model_version: str
+    similar: SimilarOpen | None = None

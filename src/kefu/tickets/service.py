@@ -16,6 +16,7 @@ from kefu.core.pagination import Page
 from kefu.identity.roles import Principal
 from kefu.tickets import changes, lifecycle, repository, taxonomy
 from kefu.tickets.attachments import add_attachment, get_attachment
+from kefu.tickets.classification import IntakeNlp, warm_up
 from kefu.tickets.dispatch import accept_task, complete_task, dispatch, record_finding, task_progress
 from kefu.tickets.errors import MissingField, ReopenWindowPassed, UnappliedRemedies
 from kefu.tickets.events import (
@@ -37,12 +38,15 @@ from kefu.tickets.problems import (
     open_problem,
     progress_problem,
 )
+from kefu.tickets.reclassify import reclassify
 from kefu.tickets.remedies import apply_remedy, give_consent, propose_remedy
 from kefu.tickets.repository import TicketFilter
+from kefu.tickets.suggest import suggest
 from kefu.tickets.views import detail, page
 
 __all__ = [
     "DEFAULT_REPEAT_WINDOW_DAYS",
+    "IntakeNlp",
     "Page",
     "TicketFilter",
     "accept",
@@ -68,15 +72,18 @@ __all__ = [
     "open_ticket",
     "progress_problem",
     "propose_remedy",
+    "reclassify",
     "record_finding",
     "reopen",
     "repeat_chain",
     "resolve",
     "return_visit",
     "split",
+    "suggest",
     "task_progress",
     "transfer_coordinator",
     "wait_on_customer",
+    "warm_up",
 ]
 
 DEFAULT_REOPEN_WINDOW_DAYS = 7
