@@ -81,12 +81,12 @@ TMF_LISTENER_TIMEOUT_SECONDS = 5.0
 
 def post_tmf_notification(session: Session, event: HubNotificationQueued, now: datetime) -> None:
     """POSTs one TMF621 event body to its listener. A non-2xx answer or a network error
-    raises, so the outbox retries this listener (alone) with backoff."""
+    raises, so the outbox retries this listener (alone) with backoff, for up to a day."""
     import httpx
 
     from kefu.tickets import hub
 
-    owed = hub.notification_to_send(session, event.notification_id)
+    owed = hub.notification_to_send(session, event.notification_id, now=now)
     if owed is None:
         return
     callback, body = owed

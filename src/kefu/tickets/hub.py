@@ -18,8 +18,9 @@ Ticket events → TMF events:
 
 from __future__ import annotations
 
+import logging
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -44,6 +45,9 @@ from kefu.tickets.tmf_errors import BadCallback, BadQuery, SubscriptionNotFound
 from kefu.tickets.views import detail
 
 EVENT_TYPES = tmf.EVENT_TYPES
+# A listener down this long has missed the event; retrying further only grows the outbox.
+GIVE_UP_AFTER = timedelta(hours=24)
+log = logging.getLogger(__name__)
 
 
 def subscribe(session: Session, *, callback: str, query: str = "", by: str, now: datetime) -> HubSubscription:
@@ -178,12 +182,21 @@ def on_ticket_deleted(session: Session, event: TicketDeleted, now: datetime) -> 
              key=f"deleted:{event.ticket_id}", at=event.at, now=now)
 
 
-def notification_to_send(session: Session, notification_id: int) -> tuple[str, dict[str, Any]] | None:
-    """(callback, body) still owed, or None when it was delivered or its listener is gone."""
+def notification_to_send(
+    session: Session, notification_id: int, *, now: datetime
+) -> tuple[str, dict[str, Any]] | None:
+    """(callback, body) still owed, or None when it was delivered, its listener is gone, or
+    it has failed for GIVE_UP_AFTER (then it is marked abandoned: response_status 0)."""
     found = tmf_repository.notification(session, notification_id)
     if found is None or found[0].delivered_at is not None:
         return None
     notification, listener = found
+    if now - notification.created_at > GIVE_UP_AFTER:
+        log.warning("TMF621 listener %s: giving up on notification %s after %s", listener.callback,
+                    notification_id, GIVE_UP_AFTER)
+        notification.delivered_at, notification.response_status = now, 0
+        session.flush()
+        return None
     return listener.callback, notification.body
 
 

@@ -183,3 +183,22 @@ def test_a_note_added_through_patch_is_an_attribute_value_change(
     assert [e["fieldPath"] for e in listener.received] == ["note"]
     check("TroubleTicketAttributeValueChangeEvent", listener.received[0])
     assert listener.received[0]["event"]["troubleTicket"]["note"][0]["text"] == "客户补充：路由器型号 AX3000"
+
+
+def test_a_listener_down_for_a_day_is_given_up_on(supervisor, handler, subscriber, session_factory, clock):
+    with Listener(failures=1000) as dead:
+        supervisor.post(HUB, json={"callback": dead.url})
+        tid = int(handler.post(TT, json=trouble_ticket(subscriber.id)).json()["id"])
+        deliver(session_factory, clock)
+        assert dead.attempts == 1
+
+        clock.advance(hub.GIVE_UP_AFTER + timedelta(minutes=1))
+        deliver(session_factory, clock)
+
+        assert dead.attempts == 1
+        with session_factory() as session:
+            [notification] = hub.notifications(session, tid)
+            assert notification.delivered_at is not None and notification.response_status == 0
+            pending = session.scalars(select(OutboxEntry).where(OutboxEntry.event_type == "HubNotificationQueued",
+                                                                OutboxEntry.delivered_at.is_(None))).all()
+            assert pending == []
