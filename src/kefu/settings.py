@@ -38,7 +38,7 @@ class Settings(BaseSettings):
     # automatically; texts at least this similar (0 … 1) to a recent ticket of the same
     # subscriber make a repeat complaint; "similar open tickets" in the district look back this far.
     nlp_auto_threshold: float = 0.6
-    ticket_repeat_similarity: float = 0.5
+    ticket_repeat_similarity: float = 0.28
     intake_similar_days: int = 7
 
     def is_sqlite(self) -> bool:
