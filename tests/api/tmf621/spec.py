@@ -20,7 +20,8 @@ def _date_time(value: object) -> bool:
         return False
     return datetime.fromisoformat(value.replace("Z", "+00:00")).tzinfo is not None
 
-SWAGGER = Path(__file__).resolve().parents[4] / "shared" / "tmf" / "TMF621-TroubleTicket-v4.0.0.swagger.json"
+# A copy of the TM Forum document is kept in the repository so the tests run on any clone.
+SWAGGER = Path(__file__).resolve().parents[3] / "specs" / "tmf" / "TMF621-TroubleTicket-v4.0.0.swagger.json"
 
 
 @cache
