@@ -14,6 +14,7 @@ def metadata() -> MetaData:
     import kefu.identity.models
     import kefu.knowledge.models
     import kefu.nlp.models
+    import kefu.robot.models
     import kefu.routing.models
     import kefu.sla.models
     import kefu.tickets.hub_models
