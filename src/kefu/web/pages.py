@@ -17,6 +17,7 @@ def install(app: FastAPI) -> None:
 
 
 def routers() -> list[APIRouter]:
-    from kefu.web import admin, customers, portal, staff
+    from kefu.web import admin, customers, portal, staff, ticket_actions, ticket_pages
 
-    return [staff.router, portal.router, customers.router, admin.router]
+    return [staff.router, portal.router, customers.router, admin.router,
+            ticket_pages.router, ticket_actions.router]

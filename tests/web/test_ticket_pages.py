@@ -1,0 +1,167 @@
+"""The ticket pages through the ASGI app: the agent queue, the ticket form, the ticket page
+with only legal steps, stale versions, idempotent double submits, CSRF, roles, the
+portal's own tickets (another subscriber's is 404) and the supervisor board."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import func, select
+
+from kefu.tickets.models import Ticket, TicketTask
+from tests.factories.identity import PASSWORD
+from tests.factories.sla import deliver_all
+from tests.factories.tickets import create_ticket, staff
+from tests.factories.web import HTML, csrf_token, customer_with_history, login_staff
+
+HX = {**HTML, "hx-request": "true"}
+
+
+def _version(html: str) -> str:
+    match = re.search(r'name="version" value="(\d+)"', html)
+    assert match, "no version field on the page"
+    return match.group(1)
+
+
+def _ticket(session, now, subscriber_id, **fields):
+    by = staff(session, now=now, username="wang.wu", display_name="王五", roles=("complaint_handler",))
+    return create_ticket(session, subscriber_id=subscriber_id, by=by, now=now, **fields)
+
+
+def _count(session) -> int:
+    return session.scalar(select(func.count(Ticket.id)))
+
+
+def test_agent_files_a_complaint_from_the_customer_page_and_a_double_submit_opens_one_ticket(client, session, now):
+    customer = customer_with_history(session, now=now)
+    login_staff(client, session, roles=("agent",), now=now)
+    page = client.get(f"/customers/{customer.subscriber.id}", headers=HTML)
+    assert f'href="/tickets/new?subscriber_id={customer.subscriber.id}"' in page.text
+
+    form = client.get(f"/tickets/new?subscriber_id={customer.subscriber.id}", headers=HTML)
+    assert form.status_code == 200 and customer.subscriber.number[-4:] in form.text
+    key = re.search(r'name="idempotency_key" value="([0-9a-f]+)"', form.text).group(1)
+    data = {"csrf_token": csrf_token(form.text), "idempotency_key": key, "subscriber_id": customer.subscriber.id,
+            "type": "complaint", "channel": "hotline", "core_demand": "彩铃不是我订的，要求退费",
+            "description": "从未办理过彩铃", "category": "vas", "department": "", "emotion": "angry", "priority": ""}
+    first = client.post("/tickets", data=data, headers=HTML, follow_redirects=False)
+    second = client.post("/tickets", data=data, headers=HTML, follow_redirects=False)
+    assert first.status_code == second.status_code == 303
+    assert first.headers["location"] == second.headers["location"]
+    assert _count(session) == 1
+    detail = client.get(first.headers["location"], headers=HTML)
+    assert "彩铃不是我订的" in detail.text and "增值业务扣费" in detail.text
+
+
+def test_ticket_form_keeps_what_was_typed_when_the_core_demand_is_missing(client, session, now):
+    customer = customer_with_history(session, now=now)
+    login_staff(client, session, roles=("agent",), now=now)
+    form = client.get(f"/tickets/new?subscriber_id={customer.subscriber.id}", headers=HTML)
+    response = client.post("/tickets", data={
+        "csrf_token": csrf_token(form.text), "idempotency_key": "k1", "subscriber_id": customer.subscriber.id,
+        "type": "complaint", "channel": "hotline", "core_demand": "", "description": "网速很慢，已经一周了"},
+        headers=HTML)
+    assert response.status_code == 422
+    assert "网速很慢，已经一周了" in response.text and "请填写客户的核心诉求" in response.text
+    assert _count(session) == 0
+
+
+def test_forms_without_the_csrf_token_are_refused(client, session, now):
+    customer = customer_with_history(session, now=now)
+    login_staff(client, session, roles=("agent",), now=now)
+    response = client.post("/tickets", data={"subscriber_id": customer.subscriber.id, "type": "complaint",
+                                             "channel": "hotline", "core_demand": "x"}, headers=HTML)
+    assert response.status_code == 403
+    assert _count(session) == 0
+
+
+def test_ticket_page_offers_only_the_legal_next_steps(client, session, now):
+    customer = customer_with_history(session, now=now)
+    ticket = _ticket(session, now, customer.subscriber.id)
+    login_staff(client, session, roles=("complaint_handler",), now=now)
+    page = client.get(f"/tickets/{ticket.id}", headers=HTML).text
+    offered = set(re.findall(r'data-step="(\w+)"', page))
+    # intake → dispatched / investigating / resolved / cancelled; no consent, no return visit, no reopen.
+    assert {"dispatch", "accept", "resolve", "cancel"} <= offered
+    assert not offered & {"consent", "return_visit", "reopen"}
+
+    version = _version(page)
+    client.post(f"/tickets/{ticket.id}/cancel", data={"csrf_token": csrf_token(page), "version": version,
+                                                      "reason": "客户撤诉"}, headers=HTML)
+    ended = client.get(f"/tickets/{ticket.id}", headers=HTML).text
+    assert "已撤销" in ended and not re.findall(r'data-step="(\w+)"', ended)
+
+
+def test_an_agent_cannot_cancel_and_the_cancel_button_is_not_shown(client, session, now):
+    customer = customer_with_history(session, now=now)
+    ticket = _ticket(session, now, customer.subscriber.id)
+    login_staff(client, session, roles=("agent",), now=now)
+    page = client.get(f"/tickets/{ticket.id}", headers=HTML).text
+    assert 'data-step="cancel"' not in page
+    response = client.post(f"/tickets/{ticket.id}/cancel", data={"csrf_token": csrf_token(page), "version": 1,
+                                                                  "reason": "x"}, headers=HTML)
+    assert response.status_code == 403
+
+
+def test_a_stale_version_names_who_changed_the_ticket_and_keeps_the_form(client, session, now):
+    customer = customer_with_history(session, now=now)
+    ticket = _ticket(session, now, customer.subscriber.id)
+    login_staff(client, session, roles=("agent",), now=now)
+    page = client.get(f"/tickets/{ticket.id}", headers=HTML).text
+    old_version = _version(page)
+    # 王五 accepts it in the meantime.
+    from kefu.tickets import service
+
+    service.accept(session, ticket.id, by=staff(session, now=now, username="wang.wu"), now=now)
+    session.commit()
+    response = client.post(f"/tickets/{ticket.id}/notes", data={
+        "csrf_token": csrf_token(page), "version": old_version, "text": "客户又来电催促"}, headers=HX)
+    assert response.status_code == 409
+    assert "已被 王五 于 10:00 修改，请刷新" in response.text
+    assert response.headers["HX-Retarget"] == "#flash"  # the form stays as typed
+    english = client.post(f"/tickets/{ticket.id}/notes?lang=en", data={
+        "csrf_token": csrf_token(page), "version": old_version, "text": "x"}, headers=HX)
+    assert "changed by 王五" in english.text.lower() or "Changed by 王五" in english.text
+
+
+def _login(client, username: str) -> str:
+    form = client.get("/login", headers=HTML)
+    response = client.post("/login", data={"username": username, "password": PASSWORD,
+                                           "csrf_token": csrf_token(form.text)}, headers=HTML, follow_redirects=False)
+    assert response.status_code == 303
+    return csrf_token(client.get("/", headers=HTML).text)
+
+
+def test_dispatch_sets_a_15_minute_task_countdown_and_the_queue_sorts_by_time_left(client, session, session_factory,
+                                                                                  now):
+    customer = customer_with_history(session, now=now)
+    me = staff(session, now=now, username="agent.li", display_name="李娜", roles=("agent",), department="billing")
+    _login(client, "agent.li")
+    urgent = _ticket(session, now, customer.subscriber.id, core_demand="停机了，急")
+    page = client.get(f"/tickets/{urgent.id}", headers=HTML).text
+    done = client.post(f"/tickets/{urgent.id}/dispatch", data={
+        "csrf_token": csrf_token(page), "version": _version(page), "department": "billing", "instructions": "核查"},
+        headers=HX)
+    assert done.status_code == 204 and done.headers["HX-Redirect"] == f"/tickets/{urgent.id}"
+    task = session.scalars(select(TicketTask).where(TicketTask.ticket_id == urgent.id)).one()
+    assert (task.due_at - now).total_seconds() == 15 * 60
+    detail = client.get(f"/tickets/{urgent.id}", headers=HTML).text
+    assert 'data-remaining="900"' in detail and "0:15:00" in detail
+
+    # A ticket of mine whose 15-minute response clock runs, and the billing task's ticket
+    # (responded by the dispatch, so its next clock is the 24-hour feedback).
+    mine = create_ticket(session, subscriber_id=customer.subscriber.id, by=me, now=now, core_demand="咨询套餐")
+    deliver_all(session_factory, now=now)
+    queue = client.get("/tickets", headers=HTML).text
+    assert mine.number in queue and urgent.number in queue
+    assert queue.index(mine.number) < queue.index(urgent.number)
+    fragment = client.get("/tickets", headers=HX)
+    assert "<html" not in fragment.text and mine.number in fragment.text
+
+
+def test_subscriber_and_analyst_cannot_open_the_agent_pages(client, session, now):
+    customer = customer_with_history(session, now=now)
+    ticket = _ticket(session, now, customer.subscriber.id)
+    login_staff(client, session, roles=("analyst",), now=now)
+    assert client.get(f"/tickets/{ticket.id}", headers=HTML).status_code == 403
+    assert client.get("/tickets", headers=HTML).status_code == 403
