@@ -8,7 +8,14 @@ from kefu.robot import service
 from kefu.robot.models import Conversation
 from kefu.tickets import service as tickets
 from kefu.tickets.models import Ticket, TicketEvent
-from tests.factories.robot import catalogue, curated_kb, heavy_user, staff_tester, start_chat, subscriber_principal
+from tests.factories.robot import (
+    catalogue,
+    curated_kb,
+    heavy_user,
+    staff_tester,
+    start_chat,
+    subscriber_principal,
+)
 
 GB = 1024
 
