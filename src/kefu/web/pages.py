@@ -18,6 +18,7 @@ def install(app: FastAPI) -> None:
 
 def routers() -> list[APIRouter]:
     from kefu.web import admin, customers, portal, staff, ticket_actions, ticket_pages
+    from kefu.web import robot_chat as robot_chat_pages
 
     return [staff.router, portal.router, customers.router, admin.router,
-            ticket_pages.router, ticket_actions.router]
+            ticket_pages.router, ticket_actions.router, robot_chat_pages.router]
