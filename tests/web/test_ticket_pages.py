@@ -12,7 +12,7 @@ from kefu.tickets.models import Ticket, TicketTask
 from tests.factories.identity import PASSWORD
 from tests.factories.sla import deliver_all
 from tests.factories.tickets import create_ticket, staff
-from tests.factories.web import HTML, csrf_token, customer_with_history, login_staff
+from tests.factories.web import HTML, csrf_token, customer_with_history, login_staff, login_subscriber
 
 HX = {**HTML, "hx-request": "true"}
 
@@ -165,3 +165,80 @@ def test_subscriber_and_analyst_cannot_open_the_agent_pages(client, session, now
     login_staff(client, session, roles=("analyst",), now=now)
     assert client.get(f"/tickets/{ticket.id}", headers=HTML).status_code == 403
     assert client.get("/tickets", headers=HTML).status_code == 403
+
+
+# --- the subscriber portal ----------------------------------------------------------------
+
+
+def test_subscriber_files_a_complaint_in_plain_words_and_follows_every_step(client, session, now):
+    customer = customer_with_history(session, now=now)
+    login_subscriber(client, session, number=customer.number)
+    form = client.get("/portal/tickets/new", headers=HTML)
+    assert "被扣了不认识的费用（增值业务）" in form.text
+    key = re.search(r'name="idempotency_key" value="([0-9a-f]+)"', form.text).group(1)
+    data = {"csrf_token": csrf_token(form.text), "idempotency_key": key, "type": "complaint", "category": "vas",
+            "core_demand": "每月多扣5元彩铃费", "description": "我没订过"}
+    first = client.post("/portal/tickets", data=data, headers=HTML, follow_redirects=False)
+    again = client.post("/portal/tickets", data=data, headers=HTML, follow_redirects=False)
+    assert first.status_code == 303 and first.headers["location"] == again.headers["location"]
+    ticket = session.scalars(select(Ticket)).one()
+    assert ticket.channel == "web" and ticket.category == "vas" and ticket.subscriber_id == customer.subscriber.id
+
+    # The centre answers with customer-visible progress; an internal note stays internal.
+    from kefu.tickets import service
+
+    handler = staff(session, now=now, username="wang.wu", display_name="王五")
+    service.add_note(session, ticket.id, text="已为您核查，彩铃由SP外呼订购", visibility="customer", by=handler, now=now)
+    service.add_note(session, ticket.id, text="内部：SP-WEB 疑似违规", by=handler, now=now)
+    session.commit()
+    page = client.get(first.headers["location"], headers=HTML)
+    assert "已受理您的诉求" in page.text and "已为您核查" in page.text and "SP-WEB 疑似违规" not in page.text
+    listing = client.get("/portal/tickets", headers=HTML)
+    assert "每月多扣5元彩铃费" in listing.text
+
+
+def test_subscriber_agrees_to_the_refund_and_rates_the_service(client, session, now):
+    customer = customer_with_history(session, now=now)
+    from kefu.tickets import service
+
+    handler = staff(session, now=now, username="wang.wu", display_name="王五")
+    ticket = create_ticket(session, subscriber_id=customer.subscriber.id, by=handler, now=now, category="vas",
+                           core_demand="彩铃退费")
+    service.accept(session, ticket.id, by=handler, now=now)
+    remedy = service.propose_remedy(session, ticket.id, kind="refund", description="退还彩铃费", basis="vas_charges",
+                                    product_code="P59-VAS", by=handler, now=now)
+    session.commit()
+    login_subscriber(client, session, number=customer.number)
+    page = client.get(f"/portal/tickets/{ticket.id}", headers=HTML).text
+    assert "解决方案待您确认" in page and "¥10.00" in page  # two bills with a 5-yuan ring-back line
+    remedy_id = remedy.id if hasattr(remedy, "id") else re.search(r"/remedies/(\d+)/consent", page).group(1)
+    answer = client.post(f"/portal/tickets/{ticket.id}/remedies/{remedy_id}/consent",
+                         data={"csrf_token": csrf_token(page), "version": _version(page), "agreed": "yes"},
+                         headers=HTML, follow_redirects=False)
+    assert answer.status_code == 303
+    session.expire_all()
+    assert session.get(Ticket, ticket.id).status == "customer_agreed"
+
+    service.apply_remedy(session, ticket.id, int(remedy_id), by=handler, now=now)
+    service.resolve(session, ticket.id, by=handler, now=now)
+    session.commit()
+    page = client.get(f"/portal/tickets/{ticket.id}", headers=HTML).text
+    assert "请为本次服务评价" in page
+    client.post(f"/portal/tickets/{ticket.id}/rating", data={"csrf_token": csrf_token(page), "stars": 4,
+                                                              "comment": "处理很快"}, headers=HTML)
+    rated = client.get(f"/portal/tickets/{ticket.id}", headers=HTML).text
+    assert "服务评价 4/5：处理很快" in rated and "请为本次服务评价" not in rated
+
+
+def test_another_subscribers_ticket_is_404_in_the_portal(client, session, now):
+    mine = customer_with_history(session, now=now)
+    other = customer_with_history(session, now=now, number="13900139000", plan_code="P99", name="李四",
+                                  id_number="440105198001015678")
+    ticket = _ticket(session, now, other.subscriber.id)
+    login_subscriber(client, session, number=mine.number)
+    assert client.get(f"/portal/tickets/{ticket.id}", headers=HTML).status_code == 404
+    token = csrf_token(client.get("/portal/tickets", headers=HTML).text)
+    response = client.post(f"/portal/tickets/{ticket.id}/messages", data={"csrf_token": token, "text": "hi"},
+                           headers=HTML)
+    assert response.status_code == 404
+    assert client.get(f"/tickets/{ticket.id}", headers=HTML).status_code == 403  # not the agent page either
