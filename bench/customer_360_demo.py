@@ -9,10 +9,11 @@ session as a request would, and prints p50/p95/p99 in ms against a baseline run 
 same process: a primary-key lookup of the same subscribers (`session.get`).
 
 When PostgreSQL answers on 127.0.0.1:5432, does the same on a database `kefu_bench_demo`
-(created if missing, kept between runs; not bench/customer_360.py's `kefu_bench`), with
-fewer subscribers by default because generation is slower there; the count is printed.
+(created if missing, kept between runs; not bench/customer_360.py's `kefu_bench`);
+--pg-subscribers sets a smaller operator there when generating it takes too long (about
+10 minutes for 1,000,000 on a busy 2-core machine); the count is printed.
 
-    .venv/bin/python bench/customer_360_demo.py [--subscribers 1000000] [--pg-subscribers 200000]
+    .venv/bin/python bench/customer_360_demo.py [--subscribers 1000000] [--pg-subscribers 1000000]
                                                  [--calls 2000] [--no-pg]
 """
 
@@ -147,7 +148,7 @@ def _pg_recreate(drop: bool) -> Engine:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--subscribers", type=int, default=1_000_000)
-    parser.add_argument("--pg-subscribers", type=int, default=200_000)
+    parser.add_argument("--pg-subscribers", type=int, default=1_000_000)
     parser.add_argument("--calls", type=int, default=2000)
     parser.add_argument("--no-pg", action="store_true")
     args = parser.parse_args()
