@@ -18,6 +18,8 @@ class SubscriberSummary(BaseModel):
     vip_level: int
     status: str
     account_no: str
+    # Intake's urgency rules treat elderly customers as vulnerable (kefu.tickets.classification).
+    birth_year: int | None = None
 
 
 class SubscriberProfile(BaseModel):

@@ -31,6 +31,7 @@ def summary(subscriber: Subscriber) -> schemas.SubscriberSummary:
         vip_level=subscriber.vip_level,
         status=subscriber.status,
         account_no=subscriber.account.account_no,
+        birth_year=subscriber.birth_year,
     )
 
 
