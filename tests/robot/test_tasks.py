@@ -126,3 +126,27 @@ def test_an_anonymous_hand_over_is_kept_without_a_ticket(session, now):
     assert reply.type == "handover" and reply.ticket_number is None and "10000" in reply.text
     conversation = service.get(session, chat.conversation_id, by=staff_tester())
     assert conversation.status == "handed_over"
+
+
+def test_idle_conversations_are_abandoned_and_count_as_self_service(session, now):
+    from datetime import timedelta
+
+    from kefu.robot import metrics, tasks
+
+    chat = start_chat(session, by=staff_tester(), now=now - timedelta(hours=1))
+    chat.say("你好")
+    fresh = start_chat(session, by=staff_tester(), now=now)
+    assert tasks.abandon_idle(session, now) == 1
+    assert tasks.abandon_idle(session, now) == 0
+    assert session.get(Conversation, chat.conversation_id).status == "abandoned"
+    assert session.get(Conversation, fresh.conversation_id).status == "open"
+    assert metrics.figures(session, now=now).self_service_rate == 1.0
+
+
+def test_a_hand_over_without_a_known_topic_is_filed_under_the_classifiers_category(session, now):
+    catalogue(session)
+    subscriber = heavy_user(session, now=now)
+    chat = start_chat(session, by=subscriber_principal(subscriber), now=now)
+    chat.say("我没订过什么彩铃业务，每个月却被扣5元，转人工")
+    conversation = session.get(Conversation, chat.conversation_id)
+    assert session.get(Ticket, conversation.ticket_id).category == "vas"

@@ -9,9 +9,11 @@ from sqlalchemy.orm import Session
 
 from kefu.core.clock import local
 from kefu.identity.roles import Principal
+from kefu.nlp import intake as nlp
 from kefu.robot import answers, dialogue, repository
 from kefu.robot.models import Conversation
 from kefu.tickets import service as tickets
+from kefu.tickets import taxonomy
 from kefu.tickets.schemas import TicketCreate
 
 # The portal is the web channel of the ticket vocabulary.
@@ -43,6 +45,17 @@ def _first_question(session: Session, conversation: Conversation) -> str:
         if turn.speaker == "customer" and turn.text:
             return turn.text[:200]
     return "在线咨询"
+
+
+def _category(session: Session, conversation: Conversation) -> str:
+    """What the conversation was about: the task's or answer's category, else the nlp
+    classifier's reading of what the customer wrote (packaged model and rules)."""
+    known = (conversation.state or {}).get("category")
+    if known:
+        return str(known)
+    said = " ".join(t.text for t in repository.turns(session, conversation.id) if t.speaker == "customer")
+    result = nlp.classify(said[:2000])
+    return result.category if result.rejected is None and result.category in taxonomy.CATEGORIES else "other"
 
 
 def file_fault(session: Session, conversation: Conversation, slots: dict[str, str], *, now: datetime) -> str:
@@ -81,7 +94,7 @@ def hand_over(session: Session, conversation: Conversation, *, reason: str, comp
             type="complaint" if complaint else "consultation", subscriber_id=conversation.subscriber_id,
             channel=TICKET_CHANNEL[conversation.channel],
             core_demand=f"在线客服转人工：{_first_question(session, conversation)}"[:400],
-            description=f"转人工原因：{reason}", category=state.get("category") or "other",
+            description=f"转人工原因：{reason}", category=_category(session, conversation),
             emotion="angry" if complaint and "情绪" in reason else "calm",
             emotion_intensity=4 if complaint and "情绪" in reason else 0,
             characteristics={"robot_conversation_id": conversation.id, "handover_reason": reason},

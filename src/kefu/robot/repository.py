@@ -98,3 +98,10 @@ def failed_turns(session: Session, *, since: datetime, until: datetime, limit: i
         select(Turn.text, robot.c.feedback, robot.c.created_at).join(robot, Turn.id == question_id)
     ).all()
     return [(text, feedback, at) for text, feedback, at in rows]
+
+
+def idle_open(session: Session, *, before: datetime, limit: int = 500) -> list[Conversation]:
+    return list(session.scalars(
+        select(Conversation).where(Conversation.status == "open", Conversation.updated_at < before)
+        .order_by(Conversation.id).limit(limit)
+    ))
