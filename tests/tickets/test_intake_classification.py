@@ -169,3 +169,16 @@ def test_suggestions_name_similar_open_complaints_in_the_district_this_week(sess
     assert out.category == "broadband" and out.department == "installation" and len(out.suggestions) == 3
     assert out.similar is not None and out.similar.count == 3 and out.similar.district == "南山区"
     assert "南山区" in out.similar.message and "3" in out.similar.message
+
+
+def test_emoji_only_ticket_can_be_reclassified_without_a_training_example(session, now, agent):
+    subscriber = create_subscriber(session)
+    ticket = open_complaint(session, subscriber, agent, now, "😡😡😡")
+    assert (ticket.category, ticket.status) == ("other", "intake")
+
+    tickets.reclassify(session, ticket.id, category="billing", by=agent, now=now)
+    session.commit()
+
+    assert (ticket.category, ticket.department) == ("billing", "billing")
+    assert session.scalars(select(Correction)).all() == []
+    assert history_kinds(session, ticket.id)[-1] == "reclassified"

@@ -19,10 +19,7 @@ CLASSIFY = Authorize(Role.AGENT, Role.SPECIALIST, Role.COMPLAINT_HANDLER, Role.S
 
 def intake_nlp(settings: Settings) -> service.IntakeNlp:
     """The instance's models and thresholds (also used by POST /api/v1/tickets)."""
-    return service.IntakeNlp.for_instance(
-        settings.instance_dir, auto_threshold=settings.nlp_auto_threshold,
-        repeat_similarity=settings.ticket_repeat_similarity, similar_days=settings.intake_similar_days,
-    )
+    return service.IntakeNlp.from_settings(settings)
 
 
 @router.post("/suggest", response_model=schemas.IntakeSuggestion)

@@ -23,6 +23,7 @@ from kefu.nlp import dispatch as nlp_dispatch
 from kefu.nlp import intake as nlp_intake
 from kefu.nlp import similarity
 from kefu.nlp import store as nlp_store
+from kefu.settings import Settings
 from kefu.tickets import changes, lifecycle, taxonomy
 from kefu.tickets.dispatch import AUTO_ACTOR
 from kefu.tickets.models import Ticket
@@ -48,6 +49,15 @@ class IntakeNlp:
     auto_threshold: float = nlp_dispatch.DEFAULT_THRESHOLD
     repeat_similarity: float = REPEAT_SIMILARITY
     similar_days: int = 7
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> IntakeNlp:
+        """The instance's models and thresholds: what every intake path should pass to
+        open_ticket(nlp=...) and suggest()."""
+        return cls.for_instance(
+            settings.instance_dir, auto_threshold=settings.nlp_auto_threshold,
+            repeat_similarity=settings.ticket_repeat_similarity, similar_days=settings.intake_similar_days,
+        )
 
     @classmethod
     def for_instance(

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from kefu.identity.roles import Principal
 from kefu.nlp import service as nlp
+from kefu.nlp.errors import BadTrainingData
 from kefu.tickets import changes, classification, lifecycle, repository, taxonomy
 from kefu.tickets.dispatch import AUTO_ACTOR, dispatch
 from kefu.tickets.errors import UnknownCode
@@ -50,20 +51,25 @@ def reclassify(
     ticket.classification_source = "agent"
     undone = _cancel_wrong_auto_tasks(session, ticket, department=department, by=by, now=now)
     correction_id = None
-    predicted = machine.get("category")
-    if predicted is not None and (predicted != category or (root_cause and root_cause != machine.get("root_cause"))):
+    # What the agent corrects: the machine's category, else the one the ticket had.
+    predicted = machine.get("category") or before["category"]
+    if predicted != category or (root_cause and root_cause != machine.get("root_cause")):
         text = classification.ticket_text(ticket.core_demand, ticket.description)
-        correction = nlp.record_correction(
-            session, text, category=category, root_cause=root_cause, predicted_category=predicted,
-            model_version=ticket.classification_model, ref=f"ticket:{ticket.id}", corrected_by=by.actor, now=now,
-        )
-        correction_id = correction.id
+        try:
+            correction = nlp.record_correction(
+                session, text, category=category, root_cause=root_cause, predicted_category=predicted,
+                model_version=ticket.classification_model, ref=f"ticket:{ticket.id}", corrected_by=by.actor,
+                now=now,
+            )
+            correction_id = correction.id
+        except BadTrainingData:
+            pass  # emoji-only or junk text teaches the model nothing; the ticket is still corrected
     changes.log(
         session, ticket, kind="reclassified", by=by.actor, now=now,
         reason=reason or f"人工改分类：{taxonomy.CATEGORIES[category][0]} → {taxonomy.DEPARTMENTS[department]}",
         automatic=False, category_from=before["category"], category_to=category,
         department_from=before["department"], department_to=department, root_cause_from=before["root_cause"],
-        root_cause_to=ticket.root_cause, source_from=before["source"], machine_category=predicted,
+        root_cause_to=ticket.root_cause, source_from=before["source"], machine_category=machine.get("category"),
         correction_id=correction_id, cancelled_task_ids=undone,
     )
     if (undone and redispatch and lifecycle.Status(ticket.status) in lifecycle.ACTIONS["dispatch"]
