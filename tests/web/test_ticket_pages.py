@@ -242,3 +242,47 @@ def test_another_subscribers_ticket_is_404_in_the_portal(client, session, now):
                            headers=HTML)
     assert response.status_code == 404
     assert client.get(f"/tickets/{ticket.id}", headers=HTML).status_code == 403  # not the agent page either
+
+
+# --- the supervisor board -------------------------------------------------------------------
+
+
+def test_board_lists_breached_and_due_soon_clocks_escalations_and_polls_without_reload(client, session,
+                                                                                       session_factory, now):
+    from datetime import timedelta
+
+    from kefu.sla import service as sla
+    from kefu.tickets import service
+
+    customer = customer_with_history(session, now=now)
+    handler = staff(session, now=now, username="wang.wu", display_name="王五")
+    late = create_ticket(session, subscriber_id=customer.subscriber.id, by=handler, now=now - timedelta(minutes=30),
+                         core_demand="一直没人理")
+    soon = create_ticket(session, subscriber_id=customer.subscriber.id, by=handler, now=now, core_demand="刚来电")
+    deliver_all(session_factory, now=now - timedelta(minutes=30))
+    deliver_all(session_factory, now=now)
+    sla.scan_due(session, now)
+    service.escalate(session, late.id, level=1, reason="超时未响应", now=now)
+    session.commit()
+    deliver_all(session_factory, now=now)
+
+    login_staff(client, session, roles=("supervisor",), now=now)
+    page = client.get("/wallboard", headers=HTML)
+    assert page.status_code == 200 and 'hx-trigger="every 10s"' in page.text
+    breached = page.text.split('id="breached-list"')[1].split("</ul>")[0]
+    due = page.text.split('id="due-list"')[1].split("</ul>")[0]
+    assert f'href="/tickets/{late.id}"' in breached and f'href="/tickets/{soon.id}"' in due
+    escalated = page.text.split('id="escalated-list"')[1].split("</ul>")[0]
+    assert late.number in escalated
+    repeats = page.text.split('id="repeat-list"')[1].split("</ul>")[0]
+    session.refresh(soon)
+    assert soon.is_repeat and soon.number in repeats and late.number not in repeats
+    assert 'href="/wallboard"' in client.get("/", headers=HTML).text  # in the menu
+    fragment = client.get("/wallboard", headers=HX)
+    assert "<html" not in fragment.text and 'id="breached-list"' in fragment.text
+
+
+def test_agents_do_not_see_the_board(client, session, now):
+    login_staff(client, session, roles=("agent",), now=now)
+    assert client.get("/wallboard", headers=HTML).status_code == 403
+    assert 'href="/wallboard"' not in client.get("/", headers=HTML).text
