@@ -123,3 +123,24 @@ def test_emoji_only_complaint_opens_as_other_without_dispatch(agent, caller):
     body = created.json()
     assert (body["category"], body["status"], body["classification_confidence"]) == ("other", "intake", 0.0)
     assert body["classification"]["rejected"] == "no_text"
+
+
+def test_the_customer_never_sees_the_classifiers_notes(app, session, now, caller):
+    portal = as_subscriber(app, session, now, caller.id)
+    created = portal.post("/api/v1/tickets", json={"type": "complaint", "subscriber_id": caller.id, "channel": "app",
+                                                    "core_demand": "垃圾宽带又断网了！！再不修我就去工信部投诉"})
+    assert created.status_code == 201, created.text
+    mine = portal.get(f"/api/v1/tickets/{created.json()['id']}").json()
+    assert mine["classification"] == {} and mine["urgency"] is None and mine["classification_confidence"] is None
+    assert not {"classified", "priority_raised"} & {e["kind"] for e in mine["history"]}
+    assert mine["priority"] in ("high", "urgent")  # the urgency still counted
+
+
+def test_a_cancelled_ticket_cannot_be_reclassified(app, session, now, agent, caller):
+    tid = agent.post("/api/v1/tickets", json={"type": "complaint", "subscriber_id": caller.id,
+                                               "channel": "hotline", "core_demand": BROADBAND}).json()["id"]
+    handler = as_staff(app, session, now, username="yang.qian", roles=("complaint_handler",))
+    assert handler.post(f"/api/v1/tickets/{tid}/cancel", json={"reason": "用户撤诉"}).status_code == 200
+    refused = agent.post(f"/api/v1/tickets/{tid}/reclassify", json={"category": "billing"})
+    assert refused.status_code == 409 and refused.json()["code"] == "invalid_transition"
+    assert "改分类" in refused.json()["message"]

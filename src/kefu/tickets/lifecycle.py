@@ -101,6 +101,7 @@ ACTIONS: dict[str, frozenset[Status]] = {
     "merge": OPEN_STATUSES,
     "split": OPEN_STATUSES,
     "task_update": WORKING_STATUSES,
+    "reclassify": OPEN_STATUSES,
 }
 
 ACTION_LABELS: dict[str, tuple[str, str]] = {
@@ -119,6 +120,7 @@ ACTION_LABELS: dict[str, tuple[str, str]] = {
     "merge": ("合并", "merge"),
     "split": ("拆分", "split"),
     "task_update": ("处理派单任务", "work on a task"),
+    "reclassify": ("改分类", "reclassify"),
 }
 
 

@@ -39,7 +39,7 @@ def reclassify(
     taxonomy_check(category=category, department=department, root_cause=root_cause)
     ticket = changes.load(session, ticket_id)
     changes.check_version(ticket, version)
-    lifecycle.ensure_action(ticket.status, "escalate")  # any open ticket
+    lifecycle.ensure_action(ticket.status, "reclassify")
     department = department or taxonomy.default_department(category)
     before = {"category": ticket.category, "department": ticket.department, "root_cause": ticket.root_cause,
               "source": ticket.classification_source}

@@ -35,6 +35,9 @@ def detail(session: Session, ticket: Ticket, *, customer_view: bool = False, fre
     out = TicketDetail.model_validate(ticket)
     out.allowed_next = sorted(s.value for s in lifecycle.allowed_next(ticket.status))
     out.history = [EventView.model_validate(e) for e in repository.events(session, ticket.id, customer_only=customer_view)]
+    if customer_view:
+        # The classifier's notes are for staff ("用户语气急躁，需优先安抚" is not for the customer).
+        out.classification, out.urgency, out.classification_confidence = {}, None, None
     if fresh:
         if ticket.is_repeat and not customer_view:
             out.links = [LinkView.model_validate(link) for link in repository.links(session, ticket.id)]
