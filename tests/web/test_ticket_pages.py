@@ -286,3 +286,17 @@ def test_agents_do_not_see_the_board(client, session, now):
     login_staff(client, session, roles=("agent",), now=now)
     assert client.get("/wallboard", headers=HTML).status_code == 403
     assert 'href="/wallboard"' not in client.get("/", headers=HTML).text
+
+
+def test_suggestions_while_typing_name_a_category_and_department(client, session, now):
+    customer = customer_with_history(session, now=now)
+    token = login_staff(client, session, roles=("agent",), now=now)
+    response = client.post("/tickets/new/suggest", data={
+        "csrf_token": token, "subscriber_id": customer.subscriber.id,
+        "core_demand": "彩铃不是我订的，每个月都扣5元增值业务费，要求退费"}, headers=HX)
+    assert response.status_code == 200
+    panel = re.search(r'data-category="(\w+)" data-department="(\w+)"', response.text)
+    assert panel, response.text
+    assert panel.group(1) == "vas" and panel.group(2) == "vas"
+    empty = client.post("/tickets/new/suggest", data={"csrf_token": token, "core_demand": ""}, headers=HX)
+    assert 'class="suggest"' not in empty.text

@@ -1,0 +1,96 @@
+"""The agent workspace in real headless Chromium against the live server: an agent logs in,
+opens a customer, files a complaint whose category and department the intake suggestions
+fill while typing, dispatches it and sees the task's 15-minute countdown tick.
+Screenshots go to test-artifacts/screenshots/."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXED_NOW
+from tests.factories.identity import PASSWORD
+from tests.factories.sla import deliver_all
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not CHROMIUM.exists():
+        pytest.skip("browser tests need Chromium at /usr/bin/chromium (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+def _seconds(text: str) -> int:
+    hours, minutes, seconds = (int(x) for x in text.strip().lstrip("-").split(":"))
+    return hours * 3600 + minutes * 60 + seconds
+
+
+def test_agent_files_a_suggested_complaint_dispatches_it_and_sees_the_15_minute_countdown(
+    browser, live_server, screenshots
+):
+    context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 900})
+    errors: list[str] = []
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    try:
+        page.goto("/login")
+        page.get_by_label("用户名").fill("agent.li")
+        page.get_by_label("密码").fill(PASSWORD)
+        page.get_by_role("button", name="登录").click()
+        page.wait_for_url(re.compile(r"/$"))
+
+        page.goto(f"/customers?q={live_server.customer.number}")
+        page.get_by_role("link", name="138****8000").click()
+        page.wait_for_url(re.compile(r"/customers/\d+$"))
+        page.get_by_role("link", name="新建工单").click()
+        page.wait_for_url(re.compile(r"/tickets/new\?subscriber_id=\d+$"))
+
+        page.get_by_label("核心诉求").press_sequentially("彩铃不是我订的，每个月都扣5元增值业务费，要求退费", delay=5)
+        page.locator("#suggest .suggest").wait_for()  # the suggestions arrived after the pause in typing
+        page.wait_for_function("document.querySelector('#category').value === 'vas'")
+        assert page.locator("#department").input_value() == "vas"
+        page.screenshot(path=screenshots / "10-ticket-form-suggested.png", full_page=True)
+
+        page.get_by_role("button", name="提交工单").click()
+        page.wait_for_url(re.compile(r"/tickets/\d+$"))
+        ticket_id = int(page.url.rsplit("/", 1)[1])
+        assert "增值业务扣费" in page.content()
+        deliver_all(live_server.sessions, now=FIXED_NOW)  # the worker is off in the live server: start the clocks
+        page.reload()
+        page.locator("#clocks").wait_for()
+        page.screenshot(path=screenshots / "11-ticket-opened.png", full_page=True)
+
+        step = page.locator('form[data-step="dispatch"]')
+        step.get_by_label("派往部门").select_option("vas")
+        step.get_by_label("处理要求").fill("核查SP外呼订购记录")
+        step.get_by_role("button", name="派单").click()
+        page.locator("#ticket-status", has_text="已派单").wait_for()
+        countdown = page.locator(".task .countdown").first
+        first = _seconds(countdown.inner_text())
+        assert 14 * 60 < first <= 15 * 60
+        page.wait_for_timeout(2200)
+        assert _seconds(countdown.inner_text()) < first  # it ticks in the browser
+        page.screenshot(path=screenshots / "12-ticket-dispatched-countdown.png", full_page=True)
+
+        page.goto("/tickets")
+        page.locator(f'#queue a[href="/tickets/{ticket_id}"]').wait_for()  # the agent opened it, so owns it
+        page.screenshot(path=screenshots / "13-agent-queue.png", full_page=True)
+    finally:
+        context.close()
+    assert not errors, f"JavaScript errors in the browser: {errors}"
