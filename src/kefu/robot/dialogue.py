@@ -45,6 +45,7 @@ _FAULT_WORDS = ("故障", "坏了", "上不了网", "上不去网", "断网", "�
                 "打不通", "看不了")
 _PROGRESS_WORDS = ("进度", "处理到哪", "处理得怎么样", "处理了吗", "处理结果", "有结果了吗", "工单", "报修单",
                    "投诉单", "怎么还没处理", "什么时候处理")
+_MONTHS = ("本月", "这个月", "当月", "上月", "上个月", "上一个月", "上上月", "上上个月")
 _TICKET_NUMBER = re.compile(r"TS\d{14}", re.IGNORECASE)
 
 
@@ -114,7 +115,8 @@ def _fresh_intent(text: str, tokens: set[str], how_to: bool) -> str | None:
         return FAULT
     if _has(text, tokens, _USAGE_WORDS) and _has(text, tokens, _USAGE_ITEMS + ("套餐",)):
         return USAGE
-    if _has(text, tokens, _BILL_WORDS) and (_has(text, tokens, _MINE) or "多少" in text or "账单" in text):
+    asked = _has(text, tokens, _MINE) or "多少" in text or "账单" in text or _has(text, tokens, _MONTHS)
+    if _has(text, tokens, _BILL_WORDS) and asked:
         return BILL
     return None
 
