@@ -93,3 +93,14 @@ def test_empty_huge_and_html_messages_get_clear_answers(session, now):
     assert script.type in ("answer", "unsure")
     stored = session.scalars(select(Turn.text).where(Turn.speaker == "customer").order_by(Turn.id.desc())).first()
     assert stored == "<script>alert(1)</script>怎么查话费"  # kept as typed; escaped when shown
+
+
+def test_a_question_about_a_task_is_answered_and_the_task_offered(session, now):
+    ids = curated_kb(session, now=now)
+    catalogue(session)
+    subscriber = heavy_user(session, now=now)
+    chat = start_chat(session, by=subscriber_principal(subscriber), now=now)
+    reply = chat.say("宽带坏了怎么报障")
+    assert reply.type == "answer" and reply.article_id == ids["宽带怎么报修"]
+    assert reply.candidates[0] == "我要报修"
+    assert chat.say("我要报修").type == "question"

@@ -36,7 +36,10 @@ _THANKS_WORDS = ("谢谢", "多谢", "感谢", "解决了", "明白了", "知道
 _HOW = ("怎么", "如何", "怎样", "在哪", "哪里可以", "能不能", "可以吗", "什么是")
 _MINE = ("我的", "帮我", "给我", "我这个月", "我上个月", "我本月", "查一下", "查下", "查查", "查询我")
 _BILL_WORDS = ("话费", "账单", "月费", "扣了多少", "花了多少", "消费")
-_USAGE_WORDS = ("用了多少", "用量", "剩多少", "剩余", "还剩", "还有多少", "超了没", "用完")
+_USAGE_WORDS = ("用了多少", "用量", "剩多少", "剩余多少", "还剩多少", "还有多少", "超了没", "超了多少", "超出多少")
+_MY_PLAN = ("我现在是什么套餐", "我的套餐", "我办的套餐", "现在用的套餐", "目前的套餐", "我现在的套餐")
+# Asking about a task rather than asking for it: "宽带报修后多久上门", "光猫坏了要自己买吗".
+_ABOUT = ("吗", "多久", "流程", "要点", "电话", "什么", "要记录", "收费", "多少钱")
 _USAGE_ITEMS = ("流量", "通话", "分钟", "短信", "语音")
 _RECOMMEND_WORDS = ("推荐", "适合我", "哪个套餐", "什么套餐", "换套餐", "换个套餐", "套餐划算", "的套餐",
                     "办个套餐", "选套餐")
@@ -80,6 +83,7 @@ def is_angry(text: str) -> bool:
 class Detected:
     intent: str
     angry: bool = False
+    hint: str | None = None  # for a question about a task ("宽带坏了怎么办"): the task to offer
 
 
 def detect(text: str, *, task: str | None = None) -> Detected:
@@ -92,30 +96,34 @@ def detect(text: str, *, task: str | None = None) -> Detected:
         return Detected(OTHER_NUMBER, angry)
     if task and _has(text, tokens, _CANCEL_WORDS):
         return Detected(CANCEL, angry)
-    how_to = _has(text, tokens, _HOW) and not _has(text, tokens, _MINE)
-    fresh = _fresh_intent(text, tokens, how_to)
+    mine = _has(text, tokens, _MINE)
+    hint = _fresh_intent(text, tokens, mine=mine)
+    # "怎么查话费" is a question for the knowledge base, not a bill query: the task is only offered.
+    about = not mine and (_has(text, tokens, _HOW) or (hint == FAULT and _has(text, tokens, _ABOUT)))
+    fresh = None if about else hint
     if task and (fresh is None or fresh == task):
         return Detected(task, angry)
     if fresh is not None:
         return Detected(fresh, angry)
     if len(text) <= 12 and _has(text, tokens, _THANKS_WORDS):
         return Detected(THANKS, angry)
-    return Detected(FAQ, angry)
+    return Detected(FAQ, angry, hint=hint)
 
 
-def _fresh_intent(text: str, tokens: set[str], how_to: bool) -> str | None:
+def _fresh_intent(text: str, tokens: set[str], *, mine: bool) -> str | None:
     """A task asked for in this message, or None (a general question)."""
-    if how_to:
-        return None  # "怎么查话费" is a question for the knowledge base, not a bill query
     if ticket_numbers(text) or _has(text, tokens, _PROGRESS_WORDS):
         return PROGRESS
+    if any(w in text for w in _MY_PLAN) and not _has(text, tokens, ("推荐", "适合", "换", "改")):
+        return USAGE  # the usage answer names the current plan
     if _has(text, tokens, _RECOMMEND_WORDS) or ("套餐" in text and ("想要" in text or "想换" in text)):
         return RECOMMEND
     if _has(text, tokens, _FAULT_WORDS):
         return FAULT
-    if _has(text, tokens, _USAGE_WORDS) and _has(text, tokens, _USAGE_ITEMS + ("套餐",)):
+    usage_asked = _has(text, tokens, _USAGE_WORDS) or (mine and _has(text, tokens, ("剩余", "还剩")))
+    if usage_asked and _has(text, tokens, _USAGE_ITEMS + ("套餐",)):
         return USAGE
-    asked = _has(text, tokens, _MINE) or "多少" in text or "账单" in text or _has(text, tokens, _MONTHS)
+    asked = mine or "多少" in text or "账单" in text or _has(text, tokens, _MONTHS)
     if _has(text, tokens, _BILL_WORDS) and asked:
         return BILL
     return None

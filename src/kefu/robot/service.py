@@ -25,6 +25,8 @@ from kefu.robot.handover import file_fault, hand_over
 from kefu.robot.models import Conversation, Turn
 from kefu.robot.schemas import ConversationOut, FeedbackIn, Reply, TurnOut
 
+TASK_PROMPTS = {"fault": "我要报修", "bill": "我的本月话费", "usage": "我的流量还剩多少",
+                "recommend": "推荐适合我的套餐", "progress": "我的工单进度"}
 MAX_FAILURES = 3  # unsure answers in a row before the robot hands over by itself
 _INTENT_CATEGORY = {"bill": "billing", "usage": "plan", "recommend": "plan", "progress": "other"}
 _LOGIN_TEXT = "这需要查询您本人的账户信息，请先登录（网上营业厅用手机号和短信验证码登录）后再问我。"
@@ -152,7 +154,7 @@ def send(session: Session, conversation: Conversation, text: str, *, now: dateti
     if intent == dialogue.PROGRESS and subscriber_id is not None:
         answer = answers.progress(session, subscriber_id, numbers=dialogue.ticket_numbers(message), now=now)
         return _say(session, conversation, answer, intent=intent, now=now)
-    return _faq(session, conversation, message, now=now)
+    return _faq(session, conversation, message, now=now, offer=detected.hint)
 
 
 def _own_number_intent(session: Session, conversation: Conversation, message: str, *, task: str | None) -> str:
@@ -166,8 +168,12 @@ def _own_number_intent(session: Session, conversation: Conversation, message: st
     return dialogue.detect(dialogue.without_numbers(message), task=task).intent
 
 
-def _faq(session: Session, conversation: Conversation, message: str, *, now: datetime) -> Reply:
+def _faq(session: Session, conversation: Conversation, message: str, *, now: datetime,
+         offer: str | None = None) -> Reply:
+    """The knowledge base's answer; for a question about a task ("宽带坏了怎么办") the task is
+    offered as a quick reply."""
     found = kb.search(session, message, audience="public", now=now, limit=3, actor=conversation.started_by)
+    task = [TASK_PROMPTS[offer]] if offer in TASK_PROMPTS and conversation.subscriber_id is not None else []
     failures = int((conversation.state or {}).get("failures", 0))
     if found.confident and found.hits:
         top = found.hits[0]
@@ -177,7 +183,7 @@ def _faq(session: Session, conversation: Conversation, message: str, *, now: dat
             article = None
         if article is not None:
             _set_state(conversation, failures=0, category=article.category)
-            answer = Answer("answer", article.answer_text, candidates=[h.question for h in found.hits[1:3]],
+            answer = Answer("answer", article.answer_text, candidates=task + [h.question for h in found.hits[1:3]],
                             actions=["有用", "没用", "转人工"])
             return _say(session, conversation, answer, intent=dialogue.FAQ, now=now, article_id=article.article_id,
                         search_id=found.search_id, confidence=round(found.confidence, 4),
@@ -188,6 +194,8 @@ def _faq(session: Session, conversation: Conversation, message: str, *, now: dat
         return _hand_over(session, conversation, reason=f"机器人连续 {failures} 次未能回答", complaint=False,
                           intent=dialogue.FAQ, now=now)
     candidates = [h.question for h in found.hits[:3]]
+    if task:
+        candidates = task + candidates[:2]
     text = "抱歉，我不太确定您问的是什么。" + ("您是想问下面哪个问题吗？" if candidates else "可以换个说法再问一次吗？")
     text += "如需帮助，也可以点击“转人工”。"
     return _say(session, conversation, Answer("unsure", text, candidates=candidates, actions=["转人工"]),
