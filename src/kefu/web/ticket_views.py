@@ -35,6 +35,18 @@ LABELS: dict[str, Any] = {
     "refund_bases": taxonomy.REFUND_BASES,
     "status_labels": STATUS_LABELS,
     "tracks": {"service_compliance": "服务合规", "technical": "技术"},
+    "clock_states": {"running": "计时中", "paused": "暂停", "met": "已达标", "breached": "已超时", "cancelled": "已取消"},
+    "consents": {"proposed": "待客户确认", "agreed": "客户已同意", "declined": "客户不同意"},
+    "event_kinds": {
+        "opened": "创建工单", "status": "状态变更", "owner_set": "指定负责人", "note": "备注",
+        "customer_message": "客户留言", "customer_replied": "客户回复", "task_dispatched": "派单",
+        "task_accepted": "接单", "task_progress": "任务进展", "task_done": "任务完成", "task_cancelled": "任务取消",
+        "finding": "调查结果", "remedy_proposed": "提出方案", "consent": "客户答复", "remedy_applied": "执行方案",
+        "return_visit": "回访", "escalated": "升级", "priority_raised": "提高优先级", "waiting_on_customer": "等待客户",
+        "attachment": "附件", "linked": "关联工单", "repeat_of": "重复投诉", "repeat_detected": "识别为重复投诉",
+        "classified": "自动分类", "reclassified": "更正分类", "coordinator": "协调专员", "problem_linked": "关联问题",
+        "edited": "修改", "deleted": "删除",
+    },
 }
 
 FRONT = (Role.AGENT, Role.SPECIALIST, Role.COMPLAINT_HANDLER)
