@@ -300,3 +300,64 @@ def test_suggestions_while_typing_name_a_category_and_department(client, session
     assert panel.group(1) == "vas" and panel.group(2) == "vas"
     empty = client.post("/tickets/new/suggest", data={"csrf_token": token, "core_demand": ""}, headers=HX)
     assert 'class="suggest"' not in empty.text
+
+
+def test_complaint_handler_proposes_a_refund_computed_from_the_bills_and_records_consent(client, session, now):
+    customer = customer_with_history(session, now=now)
+    ticket = _ticket(session, now, customer.subscriber.id, category="vas", core_demand="彩铃退费")
+    login_staff(client, session, roles=("complaint_handler",), now=now)
+    page = client.get(f"/tickets/{ticket.id}", headers=HTML).text
+    client.post(f"/tickets/{ticket.id}/accept", data={"csrf_token": csrf_token(page), "version": _version(page)},
+                headers=HTML)
+    page = client.get(f"/tickets/{ticket.id}", headers=HTML).text
+    assert 'data-step="remedy"' in page and 'value="P59-VAS"' in page
+    client.post(f"/tickets/{ticket.id}/findings", data={
+        "csrf_token": csrf_token(page), "version": _version(page), "track": "service_compliance",
+        "summary": "SP外呼订购未经客户确认"}, headers=HTML)
+    page = client.get(f"/tickets/{ticket.id}", headers=HTML).text
+    response = client.post(f"/tickets/{ticket.id}/remedies", data={
+        "csrf_token": csrf_token(page), "version": _version(page), "kind": "refund", "basis": "vas_charges",
+        "product_code": "P59-VAS", "multiplier": "2", "description": "双倍退还彩铃费"}, headers=HTML,
+        follow_redirects=False)
+    assert response.status_code == 303
+    page = client.get(f"/tickets/{ticket.id}", headers=HTML).text
+    assert "¥20.00" in page and "SP外呼订购未经客户确认" in page  # 2 bills × ¥5, doubled
+    remedy_id = re.search(r"/remedies/(\d+)/consent", page).group(1)
+    client.post(f"/tickets/{ticket.id}/remedies/{remedy_id}/consent", data={
+        "csrf_token": csrf_token(page), "version": _version(page), "agreed": "yes", "note": "电话确认同意"}, headers=HTML)
+    session.expire_all()
+    assert session.get(Ticket, ticket.id).status == "customer_agreed"
+
+
+def test_notes_and_attachments_are_added_from_the_ticket_page(client, session, now):
+    customer = customer_with_history(session, now=now)
+    ticket = _ticket(session, now, customer.subscriber.id)
+    login_staff(client, session, roles=("agent",), now=now)
+    page = client.get(f"/tickets/{ticket.id}", headers=HTML).text
+    client.post(f"/tickets/{ticket.id}/notes", data={"csrf_token": csrf_token(page), "version": _version(page),
+                                                     "text": "已告知客户处理时限", "visibility": "customer"},
+                headers=HTML)
+    page = client.get(f"/tickets/{ticket.id}", headers=HTML).text
+    uploaded = client.post(f"/tickets/{ticket.id}/attachments",
+                           data={"csrf_token": csrf_token(page), "version": _version(page)},
+                           files={"file": ("bill.pdf", b"%PDF-1.4 test", "application/pdf")}, headers=HTML,
+                           follow_redirects=False)
+    assert uploaded.status_code == 303, uploaded.text
+    page = client.get(f"/tickets/{ticket.id}", headers=HTML).text
+    assert "已告知客户处理时限" in page and "bill.pdf" in page
+    link = re.search(r'href="(/tickets/\d+/attachments/\d+)"', page).group(1)
+    assert client.get(link, headers=HTML).content == b"%PDF-1.4 test"
+
+
+def test_agent_corrects_the_category_from_the_ticket_page(client, session, now):
+    customer = customer_with_history(session, now=now)
+    ticket = _ticket(session, now, customer.subscriber.id, category="billing", core_demand="彩铃扣费")
+    login_staff(client, session, roles=("agent",), now=now)
+    page = client.get(f"/tickets/{ticket.id}", headers=HTML).text
+    response = client.post(f"/tickets/{ticket.id}/reclassify", data={
+        "csrf_token": csrf_token(page), "version": _version(page), "category": "vas", "reason": "是增值业务"},
+        headers=HX)
+    assert response.status_code == 204
+    session.expire_all()
+    fixed = session.get(Ticket, ticket.id)
+    assert fixed.category == "vas" and fixed.department == "vas"

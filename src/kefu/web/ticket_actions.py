@@ -144,6 +144,16 @@ def cancel(request: Request, ticket_id: int, session: DbSession, now: Now, versi
         session, ticket_id, reason=reason.strip(), reject=reject == "yes", by=principal, now=now, version=version))
 
 
+@router.post("/tickets/{ticket_id}/reclassify")
+def reclassify(request: Request, ticket_id: int, session: DbSession, now: Now, version: int = Form(...),
+               category: str = Form(...), department: str = Form(""), reason: str = Form(""),
+               principal: Principal = Depends(HANDLE)) -> Response:
+    """The agent's correction of the (automatic) category; a wrong automatic task is re-dispatched."""
+    return _run(request, ticket_id, lambda: tickets.reclassify(
+        session, ticket_id, category=category, department=_text(department), root_cause=None, reason=_text(reason),
+        redispatch=True, by=principal, now=now, version=version))
+
+
 @router.post("/tickets/{ticket_id}/escalate")
 def escalate(request: Request, ticket_id: int, session: DbSession, now: Now, version: int = Form(...),
              level: int = Form(...), reason: str = Form(...), principal: Principal = Depends(SUPERVISE)) -> Response:
