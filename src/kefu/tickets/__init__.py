@@ -9,5 +9,9 @@ Publishes: TicketOpened, TicketResponded, TicketFeedbackGiven, TicketWaitingOnCu
 TicketCustomerReplied, TicketStatusChanged, TicketResolved, TicketReturnVisited,
 TicketClosed, TicketReopened, TicketCancelled, TicketEscalated.
 Reacts to: nothing yet. Calls customers' service to check subscribers, read bills and
-write credits; knows nothing of SLA clocks or routing: those modules react to its events.
+write credits, and kefu.nlp to classify what the customer said at intake (category,
+department, emotion, urgency, automatic dispatch above the threshold, similar texts for
+repeat complaints; agents' corrections go back to nlp as training feedback — see
+classification.py, reclassify.py, suggest.py). Knows nothing of SLA clocks or routing:
+those modules react to its events.
 """
