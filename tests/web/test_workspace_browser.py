@@ -10,7 +10,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
+from kefu.core.outbound import OutboundMessage
 from tests.conftest import FIXED_NOW
 from tests.factories.identity import PASSWORD
 from tests.factories.sla import deliver_all
@@ -44,6 +46,7 @@ def test_agent_files_a_suggested_complaint_dispatches_it_and_sees_the_15_minute_
 ):
     context = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 900})
     errors: list[str] = []
+    contexts = [context]
     page = context.new_page()
     page.set_default_timeout(15_000)
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -91,6 +94,33 @@ def test_agent_files_a_suggested_complaint_dispatches_it_and_sees_the_15_minute_
         page.goto("/tickets")
         page.locator(f'#queue a[href="/tickets/{ticket_id}"]').wait_for()  # the agent opened it, so owns it
         page.screenshot(path=screenshots / "13-agent-queue.png", full_page=True)
+
+        # The subscriber follows the same ticket on a phone: every customer-visible step.
+        phone = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 390, "height": 844},
+                                    is_mobile=True, has_touch=True)
+        contexts.append(phone)
+        mobile = phone.new_page()
+        mobile.set_default_timeout(15_000)
+        mobile.on("pageerror", lambda error: errors.append(str(error)))
+        mobile.goto("/portal/login")
+        mobile.get_by_label("手机号码").fill(live_server.customer.number)
+        mobile.get_by_role("button", name="获取验证码").click()
+        with live_server.sessions() as session:
+            body = session.scalars(
+                select(OutboundMessage.body).where(OutboundMessage.recipient == live_server.customer.number)
+                .order_by(OutboundMessage.id.desc())
+            ).first()
+        mobile.get_by_label("短信验证码（6 位数字）").fill(re.search(r"\d{6}", body).group())
+        mobile.get_by_role("button", name="登录").click()
+        mobile.wait_for_url(re.compile(r"/portal$"))
+        mobile.get_by_role("link", name="我的工单：投诉、报故障、查进度").click()
+        mobile.get_by_role("link", name=re.compile("彩铃不是我订的")).click()
+        mobile.wait_for_url(re.compile(rf"/portal/tickets/{ticket_id}$"))
+        steps = mobile.locator("#steps").inner_text()
+        assert "已受理您的诉求" in steps and "已派单" in steps
+        assert mobile.evaluate("document.documentElement.scrollWidth") <= 390
+        mobile.screenshot(path=screenshots / "14-portal-ticket-steps-390.png", full_page=True)
     finally:
-        context.close()
+        for each in contexts:
+            each.close()
     assert not errors, f"JavaScript errors in the browser: {errors}"
