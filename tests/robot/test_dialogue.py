@@ -27,6 +27,8 @@ from kefu.robot import dialogue, recommend
     ("人工", "handover"),
     ("帮我查一下13912345678的话费", "other_number"),
     ("查下 139 1234 5678 这个号", "other_number"),
+    ("帮我查下我老婆的话费", "other_number"),
+    ("查一下440105198001011234名下的账单", "other_number"),
     ("谢谢", "thanks"),
     ("携号转网要什么条件", "faq"),
 ])

@@ -30,6 +30,9 @@ FAQ = "faq"
 PERSONAL = frozenset({BILL, USAGE, RECOMMEND, FAULT, PROGRESS})
 
 _PHONE = re.compile(r"(?<!\d)(?:\+?86[\s-]?)?(1[3-9]\d(?:[\s-]?\d{4}){2})(?!\d)")
+_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+_SOMEONE_ELSE = ("别人的", "她的", "朋友的", "家人的", "老婆的", "老公的", "爸爸的", "妈妈的", "爸的", "妈的",
+                 "孩子的", "儿子的", "女儿的", "同事的", "对方的")
 _HANDOVER_WORDS = ("转人工", "人工客服", "人工服务", "找人工", "要人工", "真人", "客服人员", "接人工")
 _CANCEL_WORDS = ("算了", "取消", "不用了", "不办了", "退出")
 _THANKS_WORDS = ("谢谢", "多谢", "感谢", "解决了", "明白了", "知道了", "好的没问题", "再见", "拜拜")
@@ -92,12 +95,14 @@ def detect(text: str, *, task: str | None = None) -> Detected:
     angry = is_angry(text[:MAX_QUESTION_CHARS])
     if _has(text, tokens, _HANDOVER_WORDS) or text in ("人工", "人工！", "人工!"):
         return Detected(HANDOVER, angry)
-    if phone_numbers(text):
+    if phone_numbers(text) or _ID_NUMBER.search(text):
         return Detected(OTHER_NUMBER, angry)
     if task and _has(text, tokens, _CANCEL_WORDS):
         return Detected(CANCEL, angry)
     mine = _has(text, tokens, _MINE)
     hint = _fresh_intent(text, tokens, mine=mine)
+    if hint in PERSONAL and hint != FAULT and any(w in text for w in _SOMEONE_ELSE):
+        return Detected(OTHER_NUMBER, angry)  # "帮我查下我老婆的话费": not theirs to see
     # "怎么查话费" is a question for the knowledge base, not a bill query: the task is only offered.
     about = not mine and (_has(text, tokens, _HOW) or (hint == FAULT and _has(text, tokens, _ABOUT)))
     fresh = None if about else hint
