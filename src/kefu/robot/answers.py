@@ -99,7 +99,7 @@ def plan(session: Session, subscriber_id: int, prefs: dict[str, object], *, now:
     need = recommend.need_from(view.usage, prefs, current=view.plan)
     result = recommend.recommend(customers.list_products(session), need)
     text = recommend.explain(result, view.usage, current=view.plan)
-    return Answer("recommendation", text, actions=["转人工"] if result.best else ["转人工"])
+    return Answer("recommendation", text, actions=["转人工"])
 
 
 def progress(session: Session, subscriber_id: int, *, numbers: list[str], now: datetime) -> Answer:
