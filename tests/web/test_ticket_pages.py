@@ -121,7 +121,10 @@ def test_a_stale_version_names_who_changed_the_ticket_and_keeps_the_form(client,
     assert response.headers["HX-Retarget"] == "#flash"  # the form stays as typed
     english = client.post(f"/tickets/{ticket.id}/notes?lang=en", data={
         "csrf_token": csrf_token(page), "version": old_version, "text": "x"}, headers=HX)
-    assert "changed by 王五" in english.text.lower() or "Changed by 王五" in english.text
+    assert "Changed by 王五 at 10:00" in english.text
+    plain = client.post(f"/tickets/{ticket.id}/notes?lang=zh", data={
+        "csrf_token": csrf_token(page), "version": old_version, "text": "x"}, headers=HTML)
+    assert plain.status_code == 409 and "<html" in plain.text and "已被 王五 于 10:00 修改" in plain.text
 
 
 def _login(client, username: str) -> str:

@@ -126,10 +126,12 @@ def stale_answer(request: Request, error: StaleVersion) -> Response:
     """409 into #flash (htmx keeps the typed form): who changed the ticket and when."""
     at = datetime.fromisoformat(error.details["changed_at"])
     name = who(str(error.details["changed_by"]))
+    if "hx-request" not in request.headers:
+        # Without htmx the browser's Back button returns to the form as typed.
+        return render(request, "tickets/stale.html", status_code=409, changed_by=name, changed_at=at)
     response = render(request, "tickets/_stale.html", status_code=409, changed_by=name, changed_at=at)
-    if "hx-request" in request.headers:
-        response.headers["HX-Retarget"] = "#flash"
-        response.headers["HX-Reswap"] = "innerHTML"
+    response.headers["HX-Retarget"] = "#flash"
+    response.headers["HX-Reswap"] = "innerHTML"
     return response
 
 
