@@ -85,4 +85,11 @@ def _report(result: DemoResult) -> None:
     for character in result.characters:
         people.add_row(character.number, character.name, character.story_zh)
     console.print(people)
+    if result.tickets is not None and result.tickets.cases is not None:
+        cases = result.tickets.cases
+        console.print(
+            f"工单 / tickets: 李德贵 {cases.pensioner}（方案待确认 / remedy proposed）, "
+            f"陈秀兰 {cases.sp_victim}（已解决 / resolved）, 赵永强 {cases.cross_region}（已派单济南 / dispatched to Jinan）; "
+            f"知识库新增 / KB articles added: {result.tickets.articles}"
+        )
     console.print("演示模式下验证码不发短信 / demo mode sends no SMS: the code is kept in the outbound messages.")

@@ -6,7 +6,7 @@ import multiprocessing
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -20,6 +20,8 @@ from kefu.demo.errors import NotEmpty
 from kefu.demo.people import FastRandom
 from kefu.demo.staff import Login, create_staff, manager_placeholders, resolve_managers
 from kefu.demo.subscribers import draw_group
+from kefu.demo.ticket_load import TicketResult
+from kefu.demo.ticket_load import load as load_tickets
 from kefu.demo.usage_billing import settle_group
 
 DEFAULT_SUBSCRIBERS = 20_000
@@ -35,6 +37,7 @@ class DemoResult:
     rows: dict[str, int] = field(default_factory=dict)
     logins: list[Login] = field(default_factory=list)
     characters: tuple[Character, ...] = CHARACTERS
+    tickets: TicketResult | None = None
 
 
 def new_build(*, seed: int, months: int, now: datetime, first_ids: dict[str, int] | None = None,
@@ -124,6 +127,7 @@ def generate(
     now: datetime,
     chunk_size: int = CHUNK_SIZE,
     with_staff: bool = True,
+    with_tickets: bool = True,
     parallel: bool | None = None,
     on_progress: Callable[[int], None] | None = None,
 ) -> DemoResult:
@@ -132,7 +136,8 @@ def generate(
     Staff and catalogue commit first, then each chunk of subscribers in its own transaction
     (an interrupted run leaves whole accounts; start again on a fresh database). With
     `parallel` (default: more than two chunks) a child process draws the chunks while this
-    one hashes the staff passwords and writes."""
+    one hashes the staff passwords and writes. Then (`with_tickets`) six months of tickets
+    and the starter knowledge base (kefu.demo.ticket_load)."""
     started = time.perf_counter()
     counts = dict.fromkeys(("users", "service_providers", "products", *TABLE_ORDER), 0)
     with factory() as session:
@@ -165,4 +170,12 @@ def generate(
             producer.close()
     with unit_of_work(factory) as session:
         writer.after_explicit_ids(session.connection())
-    return DemoResult(subscribers=subscribers, seconds=time.perf_counter() - started, rows=counts, logins=logins)
+    tickets = None
+    if with_tickets:
+        # The first generated month, midnight in Shanghai (UTC+8), as naive UTC.
+        start = datetime.combine(b.window_start, datetime.min.time()) - timedelta(hours=8)
+        tickets = load_tickets(factory, seed=seed, now=now, start=start, user_ids=user_ids, ts=ts)
+        counts.update({name: n for name, n in tickets.rows.items() if name != "ticket_counters"})
+        counts["kb_articles"] = tickets.articles
+    return DemoResult(subscribers=subscribers, seconds=time.perf_counter() - started, rows=counts, logins=logins,
+                      tickets=tickets)

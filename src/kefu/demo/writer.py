@@ -25,7 +25,7 @@ from kefu.customers.models import (
     Subscription,
     UsageMonth,
 )
-from kefu.demo.build import COLUMNS, TABLE_ORDER, postgres_timestamp, sqlite_timestamp
+from kefu.demo.build import COLUMNS, postgres_timestamp, sqlite_timestamp
 
 TABLES = {
     model.__tablename__: model.__table__
@@ -58,7 +58,9 @@ def write_catalogue(conn: Connection, service_providers: list[dict[str, object]]
     conn.execute(insert(TABLES["products"]), products)
 
 
-def write_rows(conn: Connection, rows: dict[str, list[tuple[object, ...]]]) -> None:
+def write_rows(conn: Connection, rows: dict[str, list[tuple[object, ...]]],
+               columns: dict[str, tuple[str, ...]] = COLUMNS) -> None:
+    """Writes `rows` table by table in the order of `columns` (parents first)."""
     if conn.dialect.name == "sqlite":
         # A chunk dirties tens of MB of index pages; the 2 MB default cache spills them mid-transaction.
         conn.exec_driver_sql("PRAGMA cache_size=-65536")
@@ -69,9 +71,9 @@ def write_rows(conn: Connection, rows: dict[str, list[tuple[object, ...]]]) -> N
             # (ids assigned here; the SQLite path and the tests check every key), so a superuser
             # loads them the way pg_restore --disable-triggers does, for this transaction only.
             conn.exec_driver_sql("SET LOCAL session_replication_role = replica")
-    for name in TABLE_ORDER:
+    for name in columns:
         if rows.get(name):
-            _write(conn, name, COLUMNS[name], rows[name])
+            _write(conn, name, columns[name], rows[name])
 
 
 def _write(conn: Connection, table: str, columns: Sequence[str], rows: list[tuple[object, ...]]) -> None:
@@ -87,11 +89,11 @@ def _write(conn: Connection, table: str, columns: Sequence[str], rows: list[tupl
         raise RuntimeError(f"kefu demo writes to SQLite or PostgreSQL, not {conn.dialect.name}")
 
 
-def after_explicit_ids(conn: Connection) -> None:
+def after_explicit_ids(conn: Connection, tables: Sequence[str] = tuple(TABLES)) -> None:
     """PostgreSQL sequences do not see explicit ids: move them past the rows written."""
     if conn.dialect.name != "postgresql":
         return
-    for name in TABLES:
+    for name in tables:
         conn.exec_driver_sql(
             f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
             f"GREATEST((SELECT max(id) FROM {name}), 1))"
