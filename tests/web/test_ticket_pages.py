@@ -364,3 +364,25 @@ def test_agent_corrects_the_category_from_the_ticket_page(client, session, now):
     session.expire_all()
     fixed = session.get(Ticket, ticket.id)
     assert fixed.category == "vas" and fixed.department == "vas"
+
+
+def test_a_supervisor_escalates_from_the_ticket_page_and_an_agent_may_not(client, session, now):
+    customer = customer_with_history(session, now=now)
+    ticket = _ticket(session, now, customer.subscriber.id)
+    login_staff(client, session, roles=("supervisor",), now=now)
+    page = client.get(f"/tickets/{ticket.id}", headers=HTML).text
+    assert 'data-step="escalate"' in page
+    done = client.post(f"/tickets/{ticket.id}/escalate", data={
+        "csrf_token": csrf_token(page), "version": _version(page), "level": 2, "reason": "客户投诉到工信部"},
+        headers=HTML, follow_redirects=False)
+    assert done.status_code == 303
+    session.expire_all()
+    assert session.get(Ticket, ticket.id).escalation_level == 2
+
+    client.post("/logout", data={"csrf_token": csrf_token(page)}, headers=HTML)
+    login_staff(client, session, roles=("agent",), now=now)
+    page = client.get(f"/tickets/{ticket.id}", headers=HTML).text
+    assert 'data-step="escalate"' not in page
+    refused = client.post(f"/tickets/{ticket.id}/escalate", data={
+        "csrf_token": csrf_token(page), "version": _version(page), "level": 3, "reason": "x"}, headers=HTML)
+    assert refused.status_code == 403

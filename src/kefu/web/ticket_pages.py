@@ -27,6 +27,7 @@ from kefu.web.ticket_views import (
     FRONT,
     HANDLERS,
     LABELS,
+    SUPERVISORS,
     clock_rows,
     countdown,
     least_time_left,
@@ -41,6 +42,7 @@ QUEUE_LIMIT = 50
 VIEW = Authorize(*HANDLERS)
 OPEN = Authorize(*FRONT, Role.SUPERVISOR)
 SUGGEST = Authorize(*FRONT, Role.SUPERVISOR, Role.ADMIN)
+OPEN_VALUES = frozenset(s.value for s in OPEN_STATUSES)
 AGENT_TYPES = ("complaint", "fault", "consultation", "service_request", "suggestion", "cross_region", "external")
 
 
@@ -158,5 +160,6 @@ def ticket_page(request: Request, session: DbSession, now: Now, ticket_id: int,
     return render(
         request, "tickets/detail.html", t=detail, clocks=clocks, countdown=countdown, who=who, view=view,
         steps=steps(detail.status, principal, has_proposed_remedy=proposed), now=now, **LABELS,
+        may_escalate=principal.has_any(frozenset(SUPERVISORS)) and detail.status in OPEN_VALUES,
         products=[(p.product_code, p.product_name) for p in view.products],
     )
