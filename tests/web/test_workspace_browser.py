@@ -120,6 +120,28 @@ def test_agent_files_a_suggested_complaint_dispatches_it_and_sees_the_15_minute_
         assert "已受理您的诉求" in steps and "已派单" in steps
         assert mobile.evaluate("document.documentElement.scrollWidth") <= 390
         mobile.screenshot(path=screenshots / "14-portal-ticket-steps-390.png", full_page=True)
+
+        # The supervisor's board lists the ticket's clocks and refreshes itself without a reload.
+        desk = browser.new_context(base_url=live_server.url, locale="zh-CN", viewport={"width": 1280, "height": 900})
+        contexts.append(desk)
+        board = desk.new_page()
+        board.set_default_timeout(15_000)
+        board.on("pageerror", lambda error: errors.append(str(error)))
+        board.goto("/login")
+        board.get_by_label("用户名").fill("boss.zhao")
+        board.get_by_label("密码").fill(PASSWORD)
+        board.get_by_role("button", name="登录").click()
+        board.wait_for_url(re.compile(r"/$"))
+        board.get_by_role("navigation", name="主导航").get_by_role("link", name="看板").click()
+        board.wait_for_url(re.compile(r"/wallboard$"))
+        board.locator(f'#due-list a[href="/tickets/{ticket_id}"]').wait_for()
+        board.evaluate("window.notReloaded = true")
+        with board.expect_response(lambda r: "/wallboard" in r.url and r.request.headers.get("hx-request") == "true",
+                                   timeout=15_000):
+            pass
+        board.locator(f'#due-list a[href="/tickets/{ticket_id}"]').wait_for()
+        assert board.evaluate("window.notReloaded === true")
+        board.screenshot(path=screenshots / "15-supervisor-board.png", full_page=True)
     finally:
         for each in contexts:
             each.close()
