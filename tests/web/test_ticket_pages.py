@@ -84,6 +84,9 @@ def test_ticket_page_offers_only_the_legal_next_steps(client, session, now):
     # intake → dispatched / investigating / resolved / cancelled; no consent, no return visit, no reopen.
     assert {"dispatch", "accept", "resolve", "cancel"} <= offered
     assert not offered & {"consent", "return_visit", "reopen"}
+    english = client.get(f"/tickets/{ticket.id}?lang=en", headers=HTML).text
+    assert "Next step" in english and "Ticket opened" in english and "Billing dispute" in english
+    client.get("/tickets?lang=zh", headers=HTML)
 
     version = _version(page)
     client.post(f"/tickets/{ticket.id}/cancel", data={"csrf_token": csrf_token(page), "version": version,
