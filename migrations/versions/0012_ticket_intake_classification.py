@@ -10,10 +10,10 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0012'
-down_revision: str | Sequence[str] | None = '0001'
+down_revision: str | Sequence[str] | None = '0011'
 branch_labels: str | Sequence[str] | None = None
 # Alters the tickets table that 0010 creates.
-depends_on: str | Sequence[str] | None = '0010'
+depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

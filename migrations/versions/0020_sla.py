@@ -12,7 +12,7 @@ from alembic import op
 import kefu.core.db
 
 revision: str = '0020'
-down_revision: str | Sequence[str] | None = '0001'
+down_revision: str | Sequence[str] | None = '0012'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
