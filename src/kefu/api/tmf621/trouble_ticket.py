@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
 from kefu.api.deps import STAFF, AppSettings, Authorize, DbSession, Now
+from kefu.api.intake import intake_nlp
 from kefu.api.tmf621.payloads import parse_create, parse_patch
 from kefu.api.tmf621.query import parse_filters
 from kefu.core.pagination import Page
@@ -92,7 +93,8 @@ def create_trouble_ticket(
     payload = parse_create(body)
     ticket, created = tickets.open_ticket(session, payload.ticket, by=principal, now=now,
                                           idempotency_key=idempotency_key,
-                                          repeat_window_days=settings.ticket_repeat_window_days)
+                                          repeat_window_days=settings.ticket_repeat_window_days,
+                                          nlp=intake_nlp(settings))
     if not created:
         resource = _one(session, ticket.id, principal, request, now)
         return JSONResponse(resource, status_code=200, headers={"Location": resource["href"]})
