@@ -80,3 +80,41 @@ def screenshots() -> Path:
     folder = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+# Debian's Chromium, never a downloaded browser; the flags keep it off the (closed) network.
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if not CHROMIUM.exists():
+        pytest.skip("browser tests need Chromium at /usr/bin/chromium (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def open_page(browser, live_server):
+    """New isolated browser contexts; fails the test on any JavaScript error."""
+    contexts, errors = [], []
+
+    def _open(**options):
+        context = browser.new_context(base_url=live_server.url, locale="zh-CN", **options)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+        return page
+
+    yield _open
+    for context in contexts:
+        context.close()
+    assert not errors, f"JavaScript errors in the browser: {errors}"

@@ -9,7 +9,6 @@ import pytest
 from sqlalchemy import select
 
 from kefu.core.outbound import OutboundMessage
-from tests.web.test_browser import browser, open_page  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
 
