@@ -122,7 +122,7 @@ def _app(url: str, workdir: str) -> tuple[Any, Engine, dict[str, str]]:
         identity.create_user(session, username="bench", display_name="压测", password="bench-password-1",
                              roles=["complaint_handler"], now=now)
         token = identity.create_api_token(session, username="bench", name="bench", now=now, days=1)
-    settings = Settings(database_url=url, secret_key="bench", instance_dir=workdir, run_worker=False)
+    settings = Settings(database_url=url, instance_dir=workdir, run_worker=False)
     return create_app(settings, clock=SystemClock(), engine=engine), engine, {"Authorization": f"Bearer {token}"}
 
 

@@ -101,7 +101,6 @@ def session(session_factory: sessionmaker[Session]) -> Iterator[Session]:
 def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
     return Settings(
         database_url=database_url,
-        secret_key="test-secret",
         instance_dir=str(tmp_path_factory.mktemp("instance")),
         run_worker=False,
         demo_mode=True,

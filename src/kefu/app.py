@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 from fastapi import FastAPI
 
@@ -13,19 +11,6 @@ from kefu.api import errors as api_errors
 from kefu.core.clock import Clock, SystemClock
 from kefu.core.db import make_engine, make_sessionmaker
 from kefu.settings import Settings
-
-
-def resolve_secret_key(settings: Settings) -> str:
-    """The configured key, or one kept in the instance folder so sessions survive restarts."""
-    if settings.secret_key:
-        return settings.secret_key
-    folder = Path(settings.instance_dir)
-    folder.mkdir(parents=True, exist_ok=True)
-    key_file = folder / "secret_key"
-    if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(48))
-        key_file.chmod(0o600)
-    return key_file.read_text().strip()
 
 
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None, engine=None) -> FastAPI:
@@ -65,7 +50,6 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.clock = clock or SystemClock()
-    app.state.secret_key = resolve_secret_key(settings)
 
     api_errors.install(app)
 

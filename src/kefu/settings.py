@@ -7,8 +7,6 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="KEFU_", extra="ignore")
 
     database_url: str = "sqlite:///./kefu.db"
-    # Empty means: keep a random key in instance_dir so sessions survive restarts.
-    secret_key: str = ""
     instance_dir: str = "./instance"
     timezone: str = "Asia/Shanghai"
     default_language: str = "zh"

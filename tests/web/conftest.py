@@ -55,7 +55,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
             create_staff(session, username=username, display_name=display, roles=roles, now=FIXED_NOW)
         customer = customer_with_history(session, now=FIXED_NOW)
 
-    settings = Settings(database_url=url, secret_key="live-test", instance_dir=str(folder), run_worker=False,
+    settings = Settings(database_url=url, instance_dir=str(folder), run_worker=False,
                         demo_mode=True)
     app = create_app(settings, clock=FixedClock(FIXED_NOW), engine=engine)
     port = _free_port()
