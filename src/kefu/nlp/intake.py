@@ -93,19 +93,29 @@ class Classifier:
     def classify_many(
         self, texts: Sequence[Any], *, contexts: Sequence[Any] | None = None
     ) -> list[Classification]:
-        """Classifies several texts; results in the same order."""
-        results = []
+        """Classifies several texts; results in the same order. The model scores the
+        whole batch at once (kefu.nlp.scoring.Scorer.score_many)."""
+        results: list[Classification | None] = []
+        ctxs, preps, lowered, tokens, slots = [], [], [], [], []
         for i, raw in enumerate(texts):
             ctx = emotion.IntakeContext.of(contexts[i] if contexts else None)
             prep = textmod.prepare(raw)
             if prep.problem is not None:
                 results.append(self._rejected(prep, ctx))
                 continue
-            lowered = prep.text.lower()
-            tokens = textmod.segment(lowered)
-            cat_p, rc_p, em_p = self.scorer.score(lowered, tokens)
-            results.append(self._one(prep, lowered, tokens, ctx, cat_p, rc_p, em_p))
-        return results
+            low = prep.text.lower()
+            slots.append(len(results))
+            results.append(None)
+            ctxs.append(ctx)
+            preps.append(prep)
+            lowered.append(low)
+            tokens.append(textmod.segment(low))
+        if slots:
+            cat_p, rc_p, em_p = self.scorer.score_many(lowered, tokens)
+            for k, slot in enumerate(slots):
+                em = em_p[k] if em_p is not None else None
+                results[slot] = self._one(preps[k], lowered[k], tokens[k], ctxs[k], cat_p[k], rc_p[k], em)
+        return results  # type: ignore[return-value]  # every slot is filled above
 
     def _one(
         self,
