@@ -17,13 +17,12 @@ def keywords(tokens: list[str], idf: dict[str, float], *, top: int = 5) -> list[
     if not words:
         return []
     terms = textmod.telecom_terms()
-    counts = Counter(words)
-    first = {w: i for i, w in reversed(list(enumerate(words)))}
-    scored = []
-    for word, tf in counts.items():
-        score = tf * idf.get(word, DEFAULT_IDF)
-        if word in terms:
-            score *= TELECOM_BOOST
-        scored.append((-score, first[word], word))
-    scored.sort()
-    return [w for _, _, w in scored[:top]]
+    counts = Counter(words)  # in order of first appearance
+    get = idf.get
+
+    def score(word: str) -> float:
+        value = counts[word] * get(word, DEFAULT_IDF)
+        return value * TELECOM_BOOST if word in terms else value
+
+    # sorted() is stable: equal scores keep the order of first appearance.
+    return sorted(counts, key=score, reverse=True)[:top]

@@ -10,6 +10,7 @@ tests/nlp/test_model.py checks it against sklearn's own predict_proba.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from itertools import repeat
 from operator import add
@@ -29,10 +30,13 @@ class _Head:
         self.binary = coef.shape[0] == 1
         self.coef = coef
         self.intercept = np.asarray(head.clf.intercept_, dtype=np.float64)
+        self.intercept_list = self.intercept.tolist()
         self.columns = slice(start, start + coef.shape[0])
 
     def proba(self, z_all: np.ndarray) -> list[dict[str, float]]:
         """One {label: probability} per row of the stacked decision values."""
+        if z_all.shape[0] == 1:
+            return [self._proba_row(z_all[0, self.columns].tolist())]
         z = z_all[:, self.columns] + self.intercept
         if self.binary:
             p1 = 1.0 / (1.0 + np.exp(-z[:, 0]))
@@ -42,6 +46,17 @@ class _Head:
             p = e / e.sum(axis=1, keepdims=True)
         labels = self.labels
         return [dict(zip(labels, row, strict=True)) for row in p.tolist()]
+
+    def _proba_row(self, z_row: list[float]) -> dict[str, float]:
+        # One text (classify): for a few classes Python's math beats numpy's per-call overhead.
+        z = [a + b for a, b in zip(z_row, self.intercept_list, strict=True)]
+        if self.binary:
+            p1 = 1.0 / (1.0 + math.exp(-z[0]))
+            return dict(zip(self.labels, (1.0 - p1, p1), strict=True))
+        top = max(z)
+        e = [math.exp(v - top) for v in z]
+        total = sum(e)
+        return {label: v / total for label, v in zip(self.labels, e, strict=True)}
 
 
 class Scorer:
