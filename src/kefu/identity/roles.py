@@ -47,6 +47,7 @@ class Principal:
     name: str
     roles: frozenset[Role] = field(default_factory=frozenset)
     user_id: int | None = None
+    department: str | None = None
     subscriber_id: int | None = None
     session_id: int | None = None
     csrf_token: str | None = None

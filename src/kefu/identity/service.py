@@ -88,6 +88,7 @@ def staff_principal(user: User, *, session_id: int | None = None, csrf_token: st
         name=user.display_name,
         roles=frozenset(Role(r.role) for r in user.roles),
         user_id=user.id,
+        department=user.department,
         session_id=session_id,
         csrf_token=csrf_token,
     )

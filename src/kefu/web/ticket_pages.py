@@ -31,7 +31,6 @@ from kefu.web.ticket_views import (
     clock_rows,
     countdown,
     least_time_left,
-    staff_department,
     steps,
     who,
 )
@@ -53,7 +52,7 @@ def _queue(session: DbSession, principal: Principal, now: Any) -> list[dict[str,
     page = Page(offset=0, limit=QUEUE_LIMIT)
     found: dict[int, Any] = {}
     filters = [tickets.TicketFilter(status=statuses, owner_id=principal.user_id)]
-    department = staff_department(session, principal)
+    department = principal.department
     if department:
         filters.append(tickets.TicketFilter(status=statuses, task_department=department))
     if principal.has_any(frozenset({Role.SUPERVISOR})):
@@ -75,7 +74,7 @@ def queue_page(request: Request, session: DbSession, now: Now,
                principal: Principal = Depends(Authorize(*FRONT, Role.SUPERVISOR))) -> Response:
     rows = _queue(session, principal, now)
     template = "tickets/_queue.html" if "hx-request" in request.headers else "tickets/queue.html"
-    return render(request, template, rows=rows, countdown=countdown, department=staff_department(session, principal),
+    return render(request, template, rows=rows, countdown=countdown, department=principal.department,
                   **LABELS)
 
 

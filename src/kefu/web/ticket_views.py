@@ -14,7 +14,6 @@ from fastapi import Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from kefu.identity import service as identity
 from kefu.identity.roles import Principal, Role
 from kefu.sla import service as sla
 from kefu.sla.schemas import ClockOut
@@ -74,16 +73,6 @@ def clock_rows(session: Session, ticket_id: int, *, now: datetime) -> list[Clock
 def least_time_left(clocks: list[ClockOut]) -> ClockOut | None:
     running = [c for c in clocks if c.remaining_seconds is not None and c.stopped_at is None]
     return min(running, key=lambda c: c.remaining_seconds or 0) if running else None
-
-
-def staff_department(session: Session, principal: Principal) -> str | None:
-    """The caller's department (Principal does not carry it)."""
-    if principal.user_id is None:
-        return None
-    for user in identity.list_users(session):
-        if user.id == principal.user_id:
-            return user.department
-    return None
 
 
 def steps(status: str, principal: Principal, *, has_proposed_remedy: bool) -> list[Step]:
