@@ -9,14 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
 from kefu.core.outbox_delivery import HandlerMap
-
-if TYPE_CHECKING:
-    from kefu.tickets.events import HubNotificationQueued
 
 
 @dataclass(frozen=True)
@@ -60,7 +56,7 @@ def _sla_handlers(handlers: HandlerMap) -> None:
 
 def _tmf_hub_handlers(handlers: HandlerMap) -> None:
     from kefu.tickets import events as t
-    from kefu.tickets import hub
+    from kefu.tickets import hub, hub_delivery
 
     for event, handler in (
         (t.TicketOpened, hub.on_ticket_opened),
@@ -71,28 +67,9 @@ def _tmf_hub_handlers(handlers: HandlerMap) -> None:
         (t.TicketUpdated, hub.on_ticket_updated),
         (t.TicketEscalated, hub.on_ticket_escalated),
         (t.TicketDeleted, hub.on_ticket_deleted),
-        (t.HubNotificationQueued, post_tmf_notification),
+        (t.HubNotificationQueued, hub_delivery.post_tmf_notification),
     ):
         handlers.setdefault(event, []).append(handler)  # type: ignore[arg-type]
-
-
-TMF_LISTENER_TIMEOUT_SECONDS = 5.0
-
-
-def post_tmf_notification(session: Session, event: HubNotificationQueued, now: datetime) -> None:
-    """POSTs one TMF621 event body to its listener. A non-2xx answer or a network error
-    raises, so the outbox retries this listener (alone) with backoff, for up to a day."""
-    import httpx
-
-    from kefu.tickets import hub
-
-    owed = hub.notification_to_send(session, event.notification_id, now=now)
-    if owed is None:
-        return
-    callback, body = owed
-    response = httpx.post(callback, json=body, timeout=TMF_LISTENER_TIMEOUT_SECONDS)
-    response.raise_for_status()
-    hub.mark_delivered(session, event.notification_id, status=response.status_code, now=now)
 
 
 def periodic_jobs(*, sender: object) -> list[PeriodicJob]:
