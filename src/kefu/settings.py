@@ -20,6 +20,9 @@ class Settings(BaseSettings):
     otp_ttl_seconds: int = 300
     otp_max_per_hour: int = 5
     otp_max_attempts: int = 5
+    # Staff sign-in: this many wrong passwords within the window lock the username for the window.
+    login_max_failures: int = 5
+    login_lock_minutes: int = 15
 
     smtp_host: str = ""
     smtp_port: int = 25

@@ -4,7 +4,7 @@ login for every role."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import func, select
@@ -157,7 +157,7 @@ def test_the_operator_looks_like_one(db):
 def test_a_login_for_every_role_and_managers_for_vip_and_government_lines(db):
     held = set(db.scalars(select(UserRole.role)))
     assert {role.value for role in STAFF_ROLES} <= held
-    assert identity.check_password(db, username="admin", password=DEMO_PASSWORD).username == "admin"
+    assert identity.check_password(db, username="admin", password=DEMO_PASSWORD, now=datetime.now(UTC)).username == "admin"
     managers = set(db.scalars(select(User.id).join(UserRole).where(UserRole.role == "account_manager")))
     looked_after = db.scalars(select(Subscriber).where(Subscriber.segment.in_(("vip", "government_enterprise")))).all()
     assert looked_after and all(s.account_manager_id in managers for s in looked_after)

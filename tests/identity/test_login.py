@@ -8,18 +8,43 @@ import pytest
 
 from kefu.core.outbound import OutboundMessage
 from kefu.identity import service as identity
-from kefu.identity.errors import BadCredentials, BadToken, OtpRateLimited, UnknownRole, UserExists
+from kefu.identity.errors import (
+    BadCredentials,
+    BadToken,
+    LoginLocked,
+    OtpRateLimited,
+    UnknownRole,
+    UserExists,
+)
 from tests.factories.identity import PASSWORD, create_staff
 
 
 def test_password_is_stored_as_argon2_and_checked(session, now):
     user = create_staff(session, username="li.na", roles=("supervisor",), now=now)
     assert user.password_hash.startswith("$argon2")
-    assert identity.check_password(session, username="li.na", password=PASSWORD).id == user.id
+    assert identity.check_password(session, username="li.na", password=PASSWORD, now=now).id == user.id
     with pytest.raises(BadCredentials):
-        identity.check_password(session, username="li.na", password="wrong-password")
+        identity.check_password(session, username="li.na", password="wrong-password", now=now)
     with pytest.raises(BadCredentials):
-        identity.check_password(session, username="nobody", password=PASSWORD)
+        identity.check_password(session, username="nobody", password=PASSWORD, now=now)
+
+
+def test_five_wrong_passwords_lock_the_name_for_fifteen_minutes_even_for_the_right_one(session, now):
+    create_staff(session, username="zhao.liu", roles=("agent",), now=now)
+    for minute in range(5):
+        with pytest.raises(BadCredentials):
+            identity.check_password(session, username="zhao.liu", password=f"guess-{minute}",
+                                    now=now + timedelta(minutes=minute))
+    with pytest.raises(LoginLocked) as locked:
+        identity.check_password(session, username="zhao.liu", password=PASSWORD, now=now + timedelta(minutes=5))
+    assert locked.value.status_code == 429
+    # The oldest failures leave the 15-minute window one by one; then the right password works
+    # and clears the count, so the next wrong one starts again from zero.
+    later = now + timedelta(minutes=15, seconds=1)
+    assert identity.check_password(session, username="zhao.liu", password=PASSWORD, now=later).username == "zhao.liu"
+    with pytest.raises(BadCredentials):
+        identity.check_password(session, username="zhao.liu", password="again-wrong", now=later)
+    assert identity.check_password(session, username="zhao.liu", password=PASSWORD, now=later).username == "zhao.liu"
 
 
 def test_unknown_role_and_duplicate_username_are_refused(session, now):

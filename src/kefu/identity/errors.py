@@ -67,3 +67,13 @@ class WeakPassword(InvalidInput):
 
     def __init__(self) -> None:
         super().__init__("密码至少 8 位", "The password must have at least 8 characters")
+
+
+class LoginLocked(TooManyRequests):
+    default_code = "login_locked"
+
+    def __init__(self, minutes: int) -> None:
+        super().__init__(
+            f"密码错误次数过多，账号已锁定，请 {minutes} 分钟后再试或联系管理员",
+            f"Too many wrong passwords: this account is locked; try again in {minutes} minutes or ask an administrator",
+        )

@@ -80,3 +80,15 @@ class OtpCode(Base):
     consumed_at: Mapped[datetime | None]
 
     __table_args__ = (Index("ix_otp_codes_phone_created", "phone", "created_at"),)
+
+
+class LoginFailure(Base):
+    """One wrong password for a staff username; counted to lock the name against guessing."""
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(60))
+    at: Mapped[datetime]
+
+    __table_args__ = (Index("ix_login_failures_username_at", "username", "at"),)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from kefu.identity.models import ApiToken, OtpCode, User, WebSession
+from kefu.identity.models import ApiToken, LoginFailure, OtpCode, User, WebSession
 
 
 def user_by_username(session: Session, username: str) -> User | None:
@@ -64,3 +64,16 @@ def latest_open_otp(session: Session, phone: str, now: datetime) -> OtpCode | No
         .order_by(OtpCode.id.desc())
         .limit(1)
     )
+
+
+def login_failures_since(session: Session, username: str, since: datetime) -> int:
+    return int(
+        session.scalar(
+            select(func.count(LoginFailure.id)).where(LoginFailure.username == username, LoginFailure.at >= since)
+        )
+        or 0
+    )
+
+
+def clear_login_failures(session: Session, username: str) -> None:
+    session.execute(delete(LoginFailure).where(LoginFailure.username == username))

@@ -13,6 +13,7 @@ from kefu.identity import repository
 from kefu.identity.errors import (
     BadCredentials,
     BadToken,
+    LoginLocked,
     OtpRateLimited,
     SessionExpired,
     UnknownRole,
@@ -20,7 +21,7 @@ from kefu.identity.errors import (
     UserNotFound,
     WeakPassword,
 )
-from kefu.identity.models import ApiToken, OtpCode, User, UserRole, WebSession
+from kefu.identity.models import ApiToken, LoginFailure, OtpCode, User, UserRole, WebSession
 from kefu.identity.passwords import hash_password, verify_password
 from kefu.identity.roles import STAFF_ROLES, Principal, Role
 
@@ -94,11 +95,23 @@ def staff_principal(user: User, *, session_id: int | None = None, csrf_token: st
     )
 
 
-def check_password(session: Session, *, username: str, password: str) -> User:
+def check_password(
+    session: Session, *, username: str, password: str, now: datetime, max_failures: int = 5, lock_minutes: int = 15
+) -> User:
+    """Checks a staff password; `max_failures` wrong ones within `lock_minutes` lock the username
+    for that window (a guesser learns nothing more, and the right password is refused too)."""
+    name = username.strip().lower()[:60]
+    since = now - timedelta(minutes=lock_minutes)
+    if repository.login_failures_since(session, name, since) >= max_failures:
+        raise LoginLocked(lock_minutes)
     user = repository.user_by_username(session, username)
     ok = verify_password(user.password_hash if user else None, password)
     if user is None or not ok or not user.active:
+        # Kept even though the caller answers with an error: the caller commits it.
+        session.add(LoginFailure(username=name, at=now))
+        session.flush()
         raise BadCredentials()
+    repository.clear_login_failures(session, name)
     return user
 
 

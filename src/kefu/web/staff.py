@@ -7,7 +7,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from kefu.api.deps import SESSION_COOKIE, STAFF, AppSettings, Authorize, DbSession, Now, public
 from kefu.identity import service as identity
-from kefu.identity.errors import BadCredentials
+from kefu.identity.errors import BadCredentials, LoginLocked
 from kefu.identity.roles import Principal, Role
 from kefu.web.error_page import safe_next
 from kefu.web.rendering import login_csrf_ok, render
@@ -49,9 +49,14 @@ def login(
     if not username.strip() or not password:
         return again("请输入用户名和密码", 422)
     try:
-        user = identity.check_password(session, username=username.strip(), password=password)
+        user = identity.check_password(
+            session, username=username.strip(), password=password, now=now,
+            max_failures=settings.login_max_failures, lock_minutes=settings.login_lock_minutes,
+        )
     except BadCredentials:
         return again("用户名或密码错误，请重新输入", 401)
+    except LoginLocked:
+        return again("密码错误次数过多，账号已暂时锁定，请稍后再试或联系管理员", 429)
     token = identity.start_web_session(session, now=now, minutes=settings.web_session_minutes, user=user)
     response = RedirectResponse(safe_next(next) or "/", status_code=303)
     set_session_cookie(request, response, token)
