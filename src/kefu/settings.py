@@ -42,5 +42,9 @@ class Settings(BaseSettings):
     ticket_repeat_similarity: float = 0.28
     intake_similar_days: int = 7
 
+    # TMF621 hub: the hosts listeners may be registered at (comma-separated, * wildcards), so a
+    # supervisor's account cannot make kefu POST ticket data to arbitrary internal addresses.
+    tmf_listener_hosts: str = "localhost,127.0.0.1"
+
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")

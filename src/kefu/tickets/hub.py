@@ -18,6 +18,7 @@ Ticket events → TMF events:
 
 from __future__ import annotations
 
+import fnmatch
 import logging
 import uuid
 from datetime import datetime, timedelta
@@ -41,7 +42,7 @@ from kefu.tickets.events import (
 )
 from kefu.tickets.hub_models import HubNotification, HubSubscription
 from kefu.tickets.lifecycle import Status
-from kefu.tickets.tmf_errors import BadCallback, BadQuery, SubscriptionNotFound
+from kefu.tickets.tmf_errors import BadCallback, BadQuery, ListenerHostNotAllowed, SubscriptionNotFound
 from kefu.tickets.views import detail
 
 EVENT_TYPES = tmf.EVENT_TYPES
@@ -50,12 +51,18 @@ GIVE_UP_AFTER = timedelta(hours=24)
 log = logging.getLogger(__name__)
 
 
-def subscribe(session: Session, *, callback: str, query: str = "", by: str, now: datetime) -> HubSubscription:
-    """Registers a listener. The callback must be an absolute http(s) URL; the query's
-    eventType values must be events this hub sends."""
+def subscribe(
+    session: Session, *, callback: str, query: str = "", by: str, now: datetime, allowed_hosts: str = "localhost,127.0.0.1"
+) -> HubSubscription:
+    """Registers a listener. The callback must be an absolute http(s) URL on an allowed host
+    (comma-separated patterns with * wildcards); the query's eventType values must be events
+    this hub sends."""
     parts = urlsplit(callback.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    if parts.scheme not in ("http", "https") or not parts.hostname:
         raise BadCallback(callback)
+    patterns = [p.strip().lower() for p in allowed_hosts.split(",") if p.strip()]
+    if not any(fnmatch.fnmatchcase(parts.hostname.lower(), p) for p in patterns):
+        raise ListenerHostNotAllowed(parts.hostname)
     for key, value in parse_qsl((query or "").strip().lstrip("?"), keep_blank_values=True):
         unknown = [v for v in value.split(",") if key == "eventType" and v.strip() not in EVENT_TYPES]
         if unknown:

@@ -57,6 +57,17 @@ class BadCallback(InvalidInput):
         )
 
 
+class ListenerHostNotAllowed(InvalidInput):
+    default_code = "listener_host_not_allowed"
+
+    def __init__(self, host: str) -> None:
+        super().__init__(
+            f"监听地址的主机 {host} 不在允许列表中，请管理员在 KEFU_TMF_LISTENER_HOSTS 中加入",
+            f"Listener host {host} is not allowed; an administrator can add it to KEFU_TMF_LISTENER_HOSTS",
+            field="callback",
+        )
+
+
 class BadQuery(InvalidInput):
     default_code = "bad_query"
 

@@ -53,6 +53,15 @@ def test_a_listener_needs_an_http_callback(supervisor):
         check("Error", response.json())
 
 
+def test_a_listener_on_a_host_not_allowed_is_refused_so_ticket_data_cannot_be_sent_anywhere(supervisor):
+    # Only KEFU_TMF_LISTENER_HOSTS (here the default: this machine) may receive ticket events.
+    for callback in ("http://169.254.169.254/latest/meta-data", "https://evil.example/collect"):
+        response = supervisor.post(HUB, json={"callback": callback})
+        assert response.status_code == 400, callback
+        check("Error", response.json())
+        assert "KEFU_TMF_LISTENER_HOSTS" in response.text
+
+
 def test_a_listener_hears_of_a_new_trouble_ticket(supervisor, handler, subscriber, listener, session_factory, clock):
     supervisor.post(HUB, json={"callback": listener.url})
     created = handler.post(TT, json=trouble_ticket(subscriber.id)).json()

@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import APIRouter, Body, Depends, Response
 from fastapi.responses import JSONResponse
 
-from kefu.api.deps import Authorize, DbSession, Now
+from kefu.api.deps import AppSettings, Authorize, DbSession, Now
 from kefu.identity.roles import Principal, Role
 from kefu.tickets import hub, tmf
 from kefu.tickets.tmf_errors import BadTroubleTicket, SubscriptionNotFound
@@ -21,7 +21,8 @@ MANAGE = Authorize(Role.SUPERVISOR, Role.ADMIN)
 
 @router.post("", status_code=201, response_model=dict[str, Any])
 def register_listener(
-    session: DbSession, now: Now, body: Any = Body(default=None), principal: Principal = Depends(MANAGE)
+    session: DbSession, now: Now, settings: AppSettings, body: Any = Body(default=None),
+    principal: Principal = Depends(MANAGE),
 ) -> Any:
     """EventSubscriptionInput {callback, query?} → 201 EventSubscription {id, callback, query}."""
     if not isinstance(body, dict) or not isinstance(body.get("callback"), str) or not body["callback"].strip():
@@ -30,7 +31,8 @@ def register_listener(
     query = body.get("query") or ""
     if not isinstance(query, str):
         raise BadTroubleTicket("query", "query 须为字符串", "query must be a string")
-    row = hub.subscribe(session, callback=body["callback"], query=query, by=principal.actor, now=now)
+    row = hub.subscribe(session, callback=body["callback"], query=query, by=principal.actor, now=now,
+                        allowed_hosts=settings.tmf_listener_hosts)
     out = {"id": str(row.id), "callback": row.callback, "query": row.query}
     return JSONResponse(out, status_code=201, headers={"Location": f"{tmf.BASE_PATH}/hub/{row.id}"})
 
