@@ -4,13 +4,23 @@ administration of business calendars and versioned policies (admin, supervisor).
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Response
 
 from kefu.api.deps import STAFF, Authorize, DbSession, Now
 from kefu.identity.roles import Principal, Role
 from kefu.sla import service
-from kefu.sla.schemas import BoardOut, CalendarIn, CalendarOut, ClockOut, PolicyIn, PolicyOut
+from kefu.sla.schemas import (
+    BoardOut,
+    CalendarIn,
+    CalendarOut,
+    ClockOut,
+    HolidayYearIn,
+    HolidayYearOut,
+    PolicyIn,
+    PolicyOut,
+)
 
 router = APIRouter(prefix="/api/v1", tags=["sla"])
 
@@ -76,3 +86,19 @@ def save_calendar(code: str, body: CalendarIn, session: DbSession, now: Now,
     """Creates or replaces a business calendar (service hours, holidays, closures)."""
     spec = body.model_dump(exclude={"name"})
     return service.save_calendar(session, code, name=body.name, spec=spec, by=principal.actor, now=now)
+
+
+@router.get("/sla/holiday-years", response_model=dict[str, Any])
+def holiday_years(session: DbSession, _: Principal = Depends(BOARD)) -> dict[str, Any]:
+    """Which years' holidays the clocks know: the package's range and the operator's years."""
+    (first, last), entered = service.holiday_coverage(session)
+    return {"package_years": [first, last], "entered": [y.model_dump(mode="json") for y in entered]}
+
+
+@router.put("/sla/holiday-years/{year}", response_model=HolidayYearOut)
+def save_holiday_year(year: int, body: HolidayYearIn, session: DbSession, now: Now,
+                      principal: Principal = Depends(ADMIN)) -> HolidayYearOut:
+    """Enters a year's public holidays and 调休 from the State Council notice, for a year the
+    installed chinese-calendar does not cover yet."""
+    return service.save_holiday_year(session, year, holidays=body.holidays, workdays=body.workdays,
+                                     source=body.source, by=principal.actor, now=now)

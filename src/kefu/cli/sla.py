@@ -3,7 +3,9 @@ catch-up scan (what the worker does every few seconds)."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import typer
@@ -13,6 +15,7 @@ from rich.table import Table
 
 from kefu.cli.context import context
 from kefu.core.clock import local
+from kefu.core.errors import KefuError
 from kefu.sla import service
 
 app = typer.Typer(help="SLA clocks, board, policies 时效", no_args_is_help=True)
@@ -83,6 +86,48 @@ def policies() -> None:
     for p in rows:
         targets = ", ".join(f"{k} {v['minutes']}@{v['calendar']}" for k, v in p.spec.get("targets", {}).items())
         table.add_row(p.code, str(p.version), p.name, targets)
+    console.print(table)
+
+
+@app.command("holidays")
+def holidays(
+    year: int = typer.Option(0, "--year", help="Enter this year's arrangement (with --file)."),
+    file: Path = typer.Option(None, "--file", help='JSON: {"holidays": {"2027-01-01": "元旦", …}, '
+                                                   '"workdays": ["2027-02-14", …], "source": "国办发明电〔…〕"}'),
+    actor: str = typer.Option("cli", "--actor", help="Who is recorded as having entered it."),
+) -> None:
+    """Which years' public holidays the SLA clocks know; with --year and --file, enter a year the
+    installed chinese-calendar does not cover yet (from the State Council notice)."""
+    ctx = context()
+    if year:
+        if file is None:
+            console.print("[red]请用 --file 给出节假日安排 / give the arrangement with --file[/red]")
+            raise typer.Exit(2)
+        try:
+            data = json.loads(file.read_text(encoding="utf-8"))
+            if not isinstance(data, dict) or not isinstance(data.get("holidays"), dict):
+                raise ValueError('need an object with "holidays": {date: name}')
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            console.print(f"[red]无法读取 {file}：{exc} / cannot read {file}: {exc}[/red]")
+            raise typer.Exit(2) from None
+        try:
+            with ctx.session() as session:
+                service.save_holiday_year(session, year, holidays=data["holidays"], workdays=list(data.get("workdays") or []),
+                                          source=str(data.get("source") or ""), by=actor, now=ctx.clock.now())
+        except KefuError as exc:
+            console.print(f"[red]{exc.zh} / {exc.en}[/red]")
+            raise typer.Exit(2) from None
+    with ctx.session() as session:
+        (first, last), entered = service.holiday_coverage(session)
+    years = ", ".join(str(y.year) for y in entered) or "-"
+    console.print(f"chinese-calendar: {first}–{last}; 已录入 entered: {years}")
+    table = Table(title="法定节假日数据 Public-holiday data")
+    for column in ("年份 year", "来源 origin", "节假日 days off", "调休上班 worked weekends", "录入 entered"):
+        table.add_column(column)
+    table.add_row(f"{first}–{last}", "chinese-calendar", "-", "-", "-")
+    for y in entered:
+        table.add_row(str(y.year), y.source or "entered", str(len(y.holidays)), str(len(y.workdays)),
+                      f"{y.updated_by} {_when(y.updated_at)}")
     console.print(table)
 
 

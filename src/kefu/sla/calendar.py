@@ -1,7 +1,8 @@
 """Business calendars: when a service group is open, and business-time arithmetic.
 
 Pure: no session, no clock. China's public holidays and adjusted working days (调休)
-come from the `chinese-calendar` package, never from a hand-typed list. Days are
+come from the `chinese-calendar` package, never from a hand-typed list; for a year the
+package does not know yet, from the arrangement the operator entered (kefu.sla.holidays). Days are
 turned into UTC open intervals once and cached per date, so `due_at` is a short loop.
 """
 
@@ -18,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import chinese_calendar
 
 from kefu.sla.errors import BadCalendar, HolidayDataMissing
+from kefu.sla.holidays import HolidayYear
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WEEKDAY_ZH = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
@@ -136,8 +138,10 @@ def _parse_date(value: Any) -> date:
 class BusinessCalendar:
     """Business-time arithmetic over a CalendarSpec. Immutable apart from its per-date cache."""
 
-    def __init__(self, spec: CalendarSpec) -> None:
+    def __init__(self, spec: CalendarSpec, extra_years: Mapping[int, HolidayYear] | None = None) -> None:
         self.spec = spec
+        # Years beyond the package, as the operator entered them (kefu.sla.holidays).
+        self.extra_years = dict(extra_years or {})
         self.code = spec.code
         self.tz = ZoneInfo(spec.timezone)
         self.always_open = spec.always_open
@@ -170,9 +174,12 @@ class BusinessCalendar:
         weekday = day.weekday()
         if not spec.observe_holidays:
             return spec.weekly[weekday]
-        if not HOLIDAY_YEARS[0] <= day.year <= HOLIDAY_YEARS[1]:
+        if HOLIDAY_YEARS[0] <= day.year <= HOLIDAY_YEARS[1]:
+            on_holiday, name = chinese_calendar.get_holiday_detail(day)
+        elif day.year in self.extra_years:
+            on_holiday, name = self.extra_years[day.year].day(day)
+        else:
             raise HolidayDataMissing(day.year, HOLIDAY_YEARS, calendar=self.code)
-        on_holiday, name = chinese_calendar.get_holiday_detail(day)
         if on_holiday and name is not None:
             return ()  # a statutory holiday, including the weekend days inside it
         if weekday >= 5 and not on_holiday:

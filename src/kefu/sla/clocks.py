@@ -8,20 +8,21 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
 from kefu.sla import defaults, repository
 from kefu.sla.calendar import ZERO, BusinessCalendar, CalendarSpec
 from kefu.sla.errors import HolidayDataMissing, UnknownCalendar
-from kefu.sla.models import SlaCalendar, SlaClock, SlaPolicy, SlaResult
+from kefu.sla.holidays import HolidayYear
+from kefu.sla.models import SlaCalendar, SlaClock, SlaHolidayYear, SlaPolicy, SlaResult
 from kefu.sla.policy import DEFAULT_CODE, PolicySpec, TicketFacts, choose, department_for
 
 log = logging.getLogger(__name__)
 
 _US = timedelta(microseconds=1)
-_calendar_cache: dict[tuple[str, str, str], BusinessCalendar] = {}
+_calendar_cache: dict[tuple[str, str, str, tuple[tuple[int, str], ...]], BusinessCalendar] = {}
 _policy_cache: dict[tuple[int, str, int, str], PolicySpec] = {}
 
 NO_POLICY_WARNING = "未匹配到任何时效策略，已按默认策略计时 / no SLA policy matched; the default policy applies"
@@ -52,13 +53,29 @@ def calendar(session: Session, code: str) -> BusinessCalendar:
     row = repository.calendar_by_code(session, code)
     if row is None:
         raise UnknownCalendar(code)
-    key = (code, row.updated_at.isoformat(), json.dumps(row.spec, sort_keys=True))
+    extra = _entered_holiday_years(session)
+    versions = tuple((year, entered.updated_at.isoformat()) for year, (entered, _) in sorted(extra.items()))
+    key = (code, row.updated_at.isoformat(), json.dumps(row.spec, sort_keys=True), versions)
     cached = _calendar_cache.get(key)
     if cached is None:
-        cached = BusinessCalendar(CalendarSpec.from_dict(code, row.spec))
+        years = {year: parsed for year, (_, parsed) in extra.items()}
+        cached = BusinessCalendar(CalendarSpec.from_dict(code, row.spec), years)
         _calendar_cache[key] = cached
     per_session[code] = cached
     return cached
+
+
+def _entered_holiday_years(session: Session) -> dict[int, tuple[SlaHolidayYear, HolidayYear]]:
+    """The operator's holiday years, read once per unit of work (validated when saved)."""
+    found = session.info.get("sla_holiday_years")
+    if found is None:
+        found = {
+            row.year: (row, HolidayYear(row.year, {date.fromisoformat(d): n for d, n in row.holidays.items()},
+                                        frozenset(date.fromisoformat(d) for d in row.workdays)))
+            for row in repository.holiday_years(session)
+        }
+        session.info["sla_holiday_years"] = found
+    return found
 
 
 def policy_spec(row: SlaPolicy) -> PolicySpec:

@@ -68,3 +68,10 @@ class ClocksNotStarted(Conflict):
             f"Ticket {ticket_id} has no SLA clocks yet; the event will be retried",
             ticket_id=ticket_id,
         )
+
+
+class BadHolidayYear(InvalidInput):
+    default_code = "sla_bad_holiday_year"
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(zh, en)

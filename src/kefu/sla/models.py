@@ -22,6 +22,20 @@ class SlaCalendar(Base):
     updated_by: Mapped[str] = mapped_column(String(100), default="system")
 
 
+class SlaHolidayYear(Base):
+    """A year's public holidays and 调休 as the operator entered them, for years the
+    chinese-calendar package does not cover yet; `source` names the State Council notice."""
+
+    __tablename__ = "sla_holiday_years"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    holidays: Mapped[dict[str, str]] = mapped_column(JSON)  # "2027-02-06": "春节"
+    workdays: Mapped[list[str]] = mapped_column(JSON)
+    source: Mapped[str] = mapped_column(String(200), default="")
+    updated_at: Mapped[datetime]
+    updated_by: Mapped[str] = mapped_column(String(100))
+
+
 class SlaPolicy(Base):
     """One version of a policy. Rows are never edited: a change is a new version."""
 

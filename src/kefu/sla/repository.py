@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from kefu.sla.models import SlaCalendar, SlaClock, SlaEscalation, SlaPolicy, SlaResult
+from kefu.sla.models import SlaCalendar, SlaClock, SlaEscalation, SlaHolidayYear, SlaPolicy, SlaResult
 
 ACTIVE_STATES = ("running", "paused", "breached")
 
@@ -21,6 +21,14 @@ def calendars(session: Session) -> list[SlaCalendar]:
 
 def calendar_by_code(session: Session, code: str) -> SlaCalendar | None:
     return session.scalar(select(SlaCalendar).where(SlaCalendar.code == code))
+
+
+def holiday_years(session: Session) -> list[SlaHolidayYear]:
+    return list(session.scalars(select(SlaHolidayYear).order_by(SlaHolidayYear.year)))
+
+
+def holiday_year(session: Session, year: int) -> SlaHolidayYear | None:
+    return session.get(SlaHolidayYear, year)
 
 
 def count_policies(session: Session) -> int:

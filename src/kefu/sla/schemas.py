@@ -102,3 +102,23 @@ class CalendarOut(BaseModel):
     spec: dict[str, Any]
     updated_at: datetime
     updated_by: str
+
+
+class HolidayYearIn(BaseModel):
+    """A year's arrangement from the State Council notice: {"2027-02-06": "春节", …} and the
+    weekend days worked (调休)."""
+
+    holidays: dict[str, str]
+    workdays: list[str] = Field(default_factory=list)
+    source: str = Field(default="", max_length=200)
+
+
+class HolidayYearOut(BaseModel):
+    year: int
+    holidays: dict[str, str]
+    workdays: list[str]
+    source: str
+    updated_at: datetime | None
+    updated_by: str
+    # "chinese-calendar" for the years the package covers, "entered" for the operator's.
+    origin: str

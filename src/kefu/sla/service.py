@@ -11,11 +11,12 @@ from sqlalchemy.orm import Session
 from kefu.core.audit import audit
 from kefu.identity.roles import STAFF_ROLES
 from kefu.sla import clocks, repository
-from kefu.sla.calendar import CalendarSpec
+from kefu.sla.calendar import HOLIDAY_YEARS, CalendarSpec
 from kefu.sla.errors import BadPolicy, HolidayDataMissing, PolicyExists, PolicyNotFound, UnknownCalendar
-from kefu.sla.models import SlaCalendar, SlaClock, SlaPolicy
+from kefu.sla.holidays import parse_holiday_year
+from kefu.sla.models import SlaCalendar, SlaClock, SlaHolidayYear, SlaPolicy
 from kefu.sla.policy import DEFAULT_CODE, TARGET_ZH, validate
-from kefu.sla.schemas import BoardOut, CalendarOut, ClockOut, DepartmentRow, PolicyOut
+from kefu.sla.schemas import BoardOut, CalendarOut, ClockOut, DepartmentRow, HolidayYearOut, PolicyOut
 
 _US = timedelta(microseconds=1)
 
@@ -112,6 +113,41 @@ def save_calendar(session: Session, code: str, *, name: str, spec: dict[str, Any
     audit(session, actor=by, action="sla_calendar_saved", target_type="sla_calendar", target_id=code, now=now)
     session.flush()
     return _calendar_out(row)
+
+
+# --- holiday years beyond the package --------------------------------------------------------
+
+
+def _holiday_year_out(row: SlaHolidayYear) -> HolidayYearOut:
+    return HolidayYearOut(year=row.year, holidays=row.holidays, workdays=row.workdays, source=row.source,
+                          updated_at=row.updated_at, updated_by=row.updated_by, origin="entered")
+
+
+def holiday_coverage(session: Session) -> tuple[tuple[int, int], list[HolidayYearOut]]:
+    """The years chinese-calendar covers, and the years the operator entered after them."""
+    return HOLIDAY_YEARS, [_holiday_year_out(row) for row in repository.holiday_years(session)]
+
+
+def save_holiday_year(session: Session, year: int, *, holidays: dict[str, str], workdays: list[str],
+                      source: str, by: str, now: datetime) -> HolidayYearOut:
+    """Enters (or corrects) a year's public holidays and 调休. Clocks computed from now on
+    use it; due times already stored keep their natural-time fallback and its warning."""
+    parsed = parse_holiday_year(year, holidays, workdays, known_years=HOLIDAY_YEARS)
+    data = {d.isoformat(): name for d, name in sorted(parsed.holidays.items())}
+    worked = sorted(d.isoformat() for d in parsed.workdays)
+    row = repository.holiday_year(session, year)
+    if row is None:
+        row = SlaHolidayYear(year=year, holidays=data, workdays=worked, source=source.strip(), updated_at=now,
+                             updated_by=by)
+        session.add(row)
+    else:
+        row.holidays, row.workdays, row.source, row.updated_at, row.updated_by = data, worked, source.strip(), now, by
+    session.info.pop("sla_calendars", None)
+    session.info.pop("sla_holiday_years", None)
+    audit(session, actor=by, action="sla_holiday_year_saved", target_type="sla_holiday_year", target_id=str(year),
+          now=now)
+    session.flush()
+    return _holiday_year_out(row)
 
 
 # --- policies ----------------------------------------------------------------------------------
