@@ -118,6 +118,8 @@ class Scorer:
 
     def _decision(self, texts: list[str], tokens: list[list[str]]) -> np.ndarray:
         n = len(texts)
+        if n == 1:
+            return self._decision_one(texts[0], tokens[0])[None, :]
         w_rows, w_cols = self._word_entries(tokens)
         c_rows, c_cols = self._char_entries(texts)
         # (text, column) pairs → distinct pairs, sorted by text then column, with counts.
@@ -130,11 +132,24 @@ class Scorer:
         group = 2 * rows + (cols >= self.n_words)  # l2 norm per text and vectorizer
         norms = np.sqrt(np.bincount(group, weights=vals * vals, minlength=2 * n))
         vals /= norms[group]
-        if n == 1:  # one text (classify): a dense dot beats building a sparse matrix
-            return (vals @ self.weights[cols])[None, :]
         indptr = np.concatenate(([0], np.cumsum(np.bincount(rows, minlength=n))))
         x = sparse.csr_matrix((vals, cols, indptr), shape=(n, self.n_features))
         return x @ self.weights
+
+    def _decision_one(self, text: str, toks: list[str]) -> np.ndarray:
+        """`_decision` for one text (classify): the same arithmetic without the bookkeeping
+        of which text a term belongs to, and a dense dot instead of a sparse matrix."""
+        terms = toks + list(map("_".join, zip(toks, toks[1:], strict=False)))
+        words = np.fromiter(map(self.word_get, terms, repeat(-1)), dtype=np.int64, count=len(terms))
+        cp = _code_points(" ".join(text.split()))
+        known, at = self._char_lookup(np.concatenate((cp, (cp[:-1] + 1) << 21 | cp[1:])))
+        cols, tf = np.unique(np.concatenate((words[words >= 0], self.char_cols[at[known]])), return_counts=True)
+        vals = (1.0 + np.log(tf)) * self.idf[cols]
+        split = int(np.searchsorted(cols, self.n_words))  # sorted: word columns, then characters
+        for part in (vals[:split], vals[split:]):
+            if len(part):
+                part /= math.sqrt(part @ part)
+        return vals @ self.weights[cols]
 
     def _word_entries(self, tokens: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
         """(text, column) of every known word and word bigram (word_analyzer's terms)."""
@@ -143,9 +158,9 @@ class Scorer:
         for toks in tokens:
             terms += toks
             terms += map("_".join, zip(toks, toks[1:], strict=False))
-            sizes.append(len(terms))
+            sizes.append(2 * len(toks) - 1 if toks else 0)
         cols = np.fromiter(map(self.word_get, terms, repeat(-1)), dtype=np.int64, count=len(terms))
-        rows = np.repeat(np.arange(len(tokens)), np.diff(sizes, prepend=0))
+        rows = np.repeat(np.arange(len(tokens)), sizes)
         keep = cols >= 0
         return rows[keep], cols[keep]
 
@@ -154,12 +169,18 @@ class Scorer:
         analyzer builds them (whitespace runs collapsed to one space)."""
         texts = [" ".join(t.split()) for t in texts]
         lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-        joined = "".join(texts).encode("utf-32-le", "surrogatepass")
-        cp = np.frombuffer(joined, dtype=np.uint32).astype(np.int64)
+        cp = _code_points("".join(texts))
         owner = np.repeat(np.arange(len(texts)), lengths)
         inside = owner[1:] == owner[:-1]  # bigrams never span two texts
-        keys = np.concatenate((cp, ((cp[:-1] + 1) << 21 | cp[1:])[inside]))
+        known, at = self._char_lookup(np.concatenate((cp, ((cp[:-1] + 1) << 21 | cp[1:])[inside])))
         rows = np.concatenate((owner, owner[1:][inside]))
-        at = np.minimum(np.searchsorted(self.char_keys, keys), len(self.char_keys) - 1)
-        known = self.char_keys[at] == keys
         return rows[known], self.char_cols[at[known]]
+
+    def _char_lookup(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Which n-gram keys are in the vocabulary, and where in char_keys/char_cols."""
+        at = np.minimum(np.searchsorted(self.char_keys, keys), len(self.char_keys) - 1)
+        return self.char_keys[at] == keys, at
+
+
+def _code_points(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
