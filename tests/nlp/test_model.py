@@ -59,6 +59,21 @@ def test_the_fast_scorer_matches_sklearn(classifier):
         assert np.allclose([got[c] for c in trained.category.labels], expected[row], atol=1e-4)
 
 
+def test_the_batch_scorer_matches_sklearn_for_every_head(classifier):
+    # score_many counts character n-grams of the whole batch at once: texts must not
+    # bleed into each other (bigrams across a boundary), whatever their lengths.
+    trained = classifier.model
+    raw = [r["text"] for r in model.packaged_examples("heldout.jsonl")]
+    raw += ["a", "断", "  宽带  \t 断网 ", "5G WiFi 10086 @中国电信 ！！"]
+    texts, tokens = model.analyse(raw)
+    x = trained.featurizer.transform(texts, tokens)
+    category, root_cause, emotion = Scorer(trained).score_many(texts, tokens)
+    for head, got in ((trained.category, category), (trained.root_cause, root_cause), (trained.emotion, emotion)):
+        assert head is not None and got is not None
+        expected = head.proba(x)
+        assert np.allclose([[row[c] for c in head.labels] for row in got], expected, atol=1e-4)
+
+
 def test_training_is_deterministic_and_fast():
     examples = model.packaged_examples()[:200]
     now = datetime(2026, 11, 20, tzinfo=UTC)

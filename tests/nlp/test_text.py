@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 
 import jieba
 
@@ -36,15 +37,35 @@ def test_telecom_terms_stay_whole_words():
         assert term in words, term
 
 
+def _jieba_words(lowered: str) -> list[str]:
+    return [w for w in text.tokenizer().cut(lowered, HMM=False) if text._TOKEN_OK.search(w)]
+
+
 def test_segment_gives_exactly_the_words_of_jieba_without_hmm():
-    # segment reimplements jieba's DAG route for speed; the model was trained on jieba's words.
-    tok = text.tokenizer()
-    samples = [json.loads(line)["text"] for line in text._data("heldout.jsonl").splitlines() if line.strip()]
+    # segment runs on jieba-rs for speed; the model was trained on jieba's words.
+    samples = [
+        json.loads(line)["text"]
+        for name in ("heldout.jsonl", "train.jsonl")
+        for line in text._data(name).splitlines()
+        if line.strip()
+    ]
     samples += ["ABC12 x y 5G…鿿 \r\n-+ 3.5% c++ 100m宽带", "携号转网携号转网", "a", "", "——", "第n次"]
+    samples += ["㐀㐁宽带鿖鿗断网", "𠀀𠀁宽带", "a.b-c_d", "e-mail和c#和f&b", "..5g", "-5g", "%流量", "한국어宽带"]
     for sample in samples:
         lowered = text.prepare(sample).text.lower()
-        expected = [w for w in tok.cut(lowered, HMM=False) if text._TOKEN_OK.search(w)]
-        assert text.segment(lowered) == expected, sample
+        assert text.segment(lowered) == _jieba_words(lowered), sample
+
+
+def test_segment_agrees_with_jieba_on_complaints_with_stray_symbols_and_scripts():
+    rnd = random.Random(5)
+    stray = list("宽带断网流量包副卡携号转网的了是abcXYZ059 .-_%+#&@!！？，。\t鿿㐀𠀀") + ["\r\n"]
+    complaints = [json.loads(line)["text"] for line in text._data("train.jsonl").splitlines() if line.strip()]
+    for _ in range(2000):
+        sample = rnd.choice(complaints)
+        cut = rnd.randint(0, len(sample))
+        noisy = sample[:cut] + "".join(rnd.choice(stray) for _ in range(6)) + sample[cut:]
+        lowered = noisy.lower()
+        assert text.segment(lowered) == _jieba_words(lowered), noisy
 
 
 def test_the_telecom_dictionary_does_not_leak_into_the_global_jieba():
