@@ -23,7 +23,7 @@ from kefu.core.clock import local
 from kefu.core.errors import Conflict
 from kefu.identity.roles import Principal
 from kefu.routing import chat_repository as repo
-from kefu.routing import service
+from kefu.routing import config_service, service, transfer_service
 from kefu.routing.chat_errors import ChatEnded, ChatNotAnswered, ChatNotFound, InvalidChatMessage
 from kefu.routing.chat_models import ChatMessage
 from kefu.routing.errors import ContactNotFound
@@ -164,6 +164,13 @@ def accept_chat(session: Session, contact_id: int, *, agent: AgentProfile, offer
     return row
 
 
+def set_presence(session: Session, agent: AgentProfile, *, to: str, reason: str | None, now: datetime) -> None:
+    """The agent's own presence change from the chat desk; once ready, waiting chats are offered."""
+    agents.change_presence(session, agent, to=to, reason=reason, now=now)
+    if agent.presence == "ready":
+        service.dispatch_if_configured(session, now=now)
+
+
 def chats_of(session: Session, agent: AgentProfile) -> list[RoutingContact]:
     """The chats offered to or handled by the agent, oldest first."""
     return repo.chats_of_agent(session, agent.id)
@@ -244,6 +251,7 @@ def end_by_agent(session: Session, contact_id: int, *, agent: AgentProfile, by: 
     _add(session, row.id, sender="system", author=by.actor, name="系统", text="坐席已结束本次会话，感谢您的咨询。", now=now)
     service.complete(session, row.id, agent=agent, now=now)
     _write_transcript(session, row, by=by, now=now, title=f"网页在线会话 #{row.id} 结束，其余记录：")
+    service.dispatch_if_configured(session, now=now)  # the freed chat slot takes the next waiting chat
     return row
 
 
@@ -257,5 +265,16 @@ def end_by_customer(session: Session, contact: RoutingContact, *, now: datetime)
         agent = agents.get_agent(session, contact.agent_id)
         row = service.complete(session, contact.id, agent=agent, now=now)
         _write_transcript(session, row, by=CHAT_SERVICE, now=now, title=f"网页在线会话 #{row.id} 结束，其余记录：")
+        service.dispatch_if_configured(session, now=now)
         return row
     return service.abandon(session, contact.id, now=now)
+
+
+def callback_for_visitor(session: Session, *, number: str, now: datetime, context: dict[str, Any]) -> RoutingContact:
+    """A callback appointment for someone we cannot chat with (not logged in): the queue is
+    the one the workflow gives a callback, the conversation travels in the context.
+    Raises InvalidCallbackNumber for a number we cannot call, NoWorkflow without routing."""
+    _, workflow = config_service.active_workflow(session)
+    queue = workflow.filter_for({"channel": "callback", "kind": "callback"}).steps[0].queue
+    return transfer_service.register_callback(session, queue=queue, number=number, now=now,
+                                              attrs={"channel": "callback"}, context=context)
