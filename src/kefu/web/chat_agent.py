@@ -91,10 +91,11 @@ async def desk_socket(websocket: WebSocket, principal: Principal = Depends(SEAT_
     def act(frame: dict[str, Any]):
         def work(session, now) -> set[str]:
             agent = _agent(session, principal)
-            kind, contact_id = frame.get("type"), _int(frame.get("contact_id"))
+            kind = frame.get("type")
             if kind == "presence":
                 chat.set_presence(session, agent, to=str(frame.get("state") or ""), reason=frame.get("reason"), now=now)
                 return {"agents"}
+            contact_id = _int(frame.get("contact_id"))
             if kind == "accept":
                 row = chat.accept_chat(session, contact_id, agent=agent, offer_seq=_int(frame.get("offer_seq")), now=now)
             elif kind == "send":
