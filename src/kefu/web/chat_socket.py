@@ -20,11 +20,13 @@ from __future__ import annotations
 import asyncio
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterable
+from contextlib import suppress
 from typing import Any
 from urllib.parse import urlsplit
 
 from fastapi import WebSocket, WebSocketException, status
 from starlette.concurrency import run_in_threadpool
+from starlette.websockets import WebSocketDisconnect
 
 from kefu.api.deps import Authorize, authenticate
 from kefu.core.db import unit_of_work
@@ -105,17 +107,20 @@ async def pump(websocket: WebSocket, *, hub: ChatHub, keys: Callable[[], set[str
             wake.clear()
             await push()
             hub.subscribe(wake, keys())  # a new chat adds its key
-            try:
+            with suppress(TimeoutError):  # no wake-up: poll for other processes' writes
                 await asyncio.wait_for(wake.wait(), timeout=POLL_SECONDS)
-            except TimeoutError:
-                pass
 
     async def reading() -> None:
         while True:
-            frame = await websocket.receive_json()
-            if isinstance(frame, dict):
-                await handle(frame)
-                wake.set()
+            try:
+                frame = await websocket.receive_json()
+            except ValueError:  # not JSON: say so and keep the socket
+                frame = None
+            if not isinstance(frame, dict):
+                await websocket.send_json({"type": "error", "code": "invalid_frame", "message": "invalid frame"})
+                continue
+            await handle(frame)
+            wake.set()
 
     tasks = [asyncio.create_task(pushing()), asyncio.create_task(reading())]
     try:
@@ -131,6 +136,6 @@ async def pump(websocket: WebSocket, *, hub: ChatHub, keys: Callable[[], set[str
 
 
 def _closed(error: BaseException) -> bool:
-    from starlette.websockets import WebSocketDisconnect
-
-    return isinstance(error, WebSocketDisconnect | RuntimeError | ValueError)
+    """The client went away: a disconnect while reading, or a send on a closed socket
+    (OSError from the server, RuntimeError from Starlette's state check)."""
+    return isinstance(error, WebSocketDisconnect | OSError | RuntimeError)
