@@ -88,3 +88,22 @@ def test_the_desk_shows_an_offered_chat_with_its_transcript(client, session, now
         assert desk["messages"][-1]["text"] == "您好，我来帮您查一下"
     session.expire_all()
     assert agents.get_agent(session, agent.id).presence == "talking"
+
+
+def test_a_message_written_by_another_process_reaches_the_socket_by_the_poll(client, session, now):
+    """No in-process wake-up here: the row is written straight to the database, as a second
+    server process would, and the customer's socket finds it on its next poll."""
+    create_centre(session, now=now)
+    customer = customer_with_history(session, now=now)
+    agent = create_agent(session, now=now, skills="gsm:2", ready=True, name="王芳")
+    row = chat.start_chat(session, subscriber_id=customer.subscriber.id, now=now)
+    chat.accept_chat(session, row.id, agent=agent, offer_seq=row.offer_seq, now=now)
+    session.commit()
+    login_subscriber(client, session, number=customer.number)
+    with client.websocket_connect("/portal/livechat/ws") as socket:
+        first = socket.receive_json()
+        assert first["contact"]["state"] == "assigned"
+        chat.post_agent_message(session, row.id, agent=agent, text="您好，我是王芳，请问有什么可以帮您？", now=now)
+        session.commit()
+        frame = socket.receive_json()
+        assert [m["text"] for m in frame["messages"]] == ["您好，我是王芳，请问有什么可以帮您？"]
