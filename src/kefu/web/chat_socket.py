@@ -101,11 +101,15 @@ async def pump(websocket: WebSocket, *, hub: ChatHub, keys: Callable[[], set[str
     or every POLL_SECONDS); `handle` takes each frame the client sends."""
     wake = asyncio.Event()
     hub.subscribe(wake, keys())
+    # One socket's reads and writes take turns: a push never interleaves with the frame
+    # being handled, so the client sees its own action's result in order.
+    turn = asyncio.Lock()
 
     async def pushing() -> None:
         while True:
             wake.clear()
-            await push()
+            async with turn:
+                await push()
             hub.subscribe(wake, keys())  # a new chat adds its key
             with suppress(TimeoutError):  # no wake-up: poll for other processes' writes
                 await asyncio.wait_for(wake.wait(), timeout=POLL_SECONDS)
@@ -119,7 +123,8 @@ async def pump(websocket: WebSocket, *, hub: ChatHub, keys: Callable[[], set[str
             if not isinstance(frame, dict):
                 await websocket.send_json({"type": "error", "code": "invalid_frame", "message": "invalid frame"})
                 continue
-            await handle(frame)
+            async with turn:
+                await handle(frame)
             wake.set()
 
     tasks = [asyncio.create_task(pushing()), asyncio.create_task(reading())]
