@@ -26,7 +26,6 @@ from kefu.routing import chat_repository as repo
 from kefu.routing import config_service, service, transfer_service
 from kefu.routing.chat_errors import ChatEnded, ChatNotAnswered, ChatNotFound, InvalidChatMessage
 from kefu.routing.chat_models import ChatMessage
-from kefu.routing.errors import ContactNotFound
 from kefu.routing.models import RoutingContact
 from kefu.routing.state import channel_class
 from kefu.tickets import service as tickets
@@ -116,17 +115,6 @@ def start_chat(
 def get_chat(session: Session, contact_id: int) -> RoutingContact:
     row = service.get_contact(session, contact_id)
     if channel_class(row.channel) != "chat":
-        raise ChatNotFound(contact_id)
-    return row
-
-
-def customer_chat(session: Session, contact_id: int, *, subscriber_id: int) -> RoutingContact:
-    """The subscriber's own chat; anyone else's is 404."""
-    try:
-        row = get_chat(session, contact_id)
-    except ContactNotFound:
-        raise ChatNotFound(contact_id) from None
-    if row.subscriber_id != subscriber_id:
         raise ChatNotFound(contact_id)
     return row
 

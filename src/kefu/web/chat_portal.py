@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, Request, WebSocket
 from fastapi.responses import Response
 
 from kefu.api.deps import Authorize, DbSession
+from kefu.core.clock import local
 from kefu.core.errors import KefuError
 from kefu.identity.roles import Principal, Role
 from kefu.routing import chat
@@ -31,7 +32,7 @@ SUBSCRIBER_SOCKET = AuthorizeSocket(Role.SUBSCRIBER)
 
 def message_frame(m: ChatMessage) -> dict[str, Any]:
     return {"id": m.id, "contact_id": m.contact_id, "sender": m.sender, "name": m.display_name, "text": m.text,
-            "origin": m.origin, "at": m.created_at.isoformat()}
+            "origin": m.origin, "at": m.created_at.isoformat(), "time": f"{local(m.created_at):%H:%M}"}
 
 
 def contact_frame(row: RoutingContact | None) -> dict[str, Any] | None:

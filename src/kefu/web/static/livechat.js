@@ -11,11 +11,6 @@
     return node;
   }
 
-  function time(iso) {
-    var d = new Date(iso);
-    return String(d.getHours()).padStart(2, "0") + ":" + String(d.getMinutes()).padStart(2, "0");
-  }
-
   function connect(path, onFrame, onState) {
     var socket = null, closedByUs = false, delay = 500;
     function open(query) {
@@ -46,7 +41,7 @@
     if (log.querySelector('[data-id="' + m.id + '"]')) return;
     var item = el("li", "chat-msg " + m.sender + (m.origin === "robot" ? " from-robot" : ""));
     item.dataset.id = m.id;
-    item.appendChild(el("span", "who", (mine ? meLabel : m.name) + " · " + time(m.at)));
+    item.appendChild(el("span", "who", (mine ? meLabel : m.name) + " · " + m.time));
     item.appendChild(el("div", "chat-text", m.text));
     log.appendChild(item);
     log.scrollTop = log.scrollHeight;
@@ -169,7 +164,13 @@
       p.dataset.state = c.state;
       p.querySelector(".chat-state").textContent = labels[c.state] || c.state;
       var ticketLabel = p.querySelector(".chat-ticket");
-      ticketLabel.textContent = c.ticket_id ? labels.linked + " #" + c.ticket_id : "";
+      ticketLabel.textContent = "";
+      if (c.ticket_id) {
+        var open = el("a", "", labels.linked + " #" + c.ticket_id);
+        open.href = "/tickets/" + Number(c.ticket_id);
+        open.target = "_blank";
+        ticketLabel.appendChild(open);
+      }
       p.querySelector(".chat-accept").hidden = c.state !== "offered";
       p.querySelector(".chat-reply").hidden = c.state !== "assigned";
       p.querySelector(".chat-tools").hidden = c.state !== "assigned";
