@@ -35,6 +35,7 @@ def test_sockets_refuse_the_anonymous_the_wrong_role_and_other_sites(client, ses
     login_subscriber(client, session, number=customer.number)
     assert _refused(client, "/chats/ws") == 1008  # a subscriber is no agent
     assert _refused(client, "/portal/livechat/ws", origin="https://evil.example") == 1008
+    assert _refused(client, "/portal/livechat/ws", cookie="kefu_session=forged-or-expired") == 1008
     with client.websocket_connect("/portal/livechat/ws", headers={"origin": "http://testserver"}) as socket:
         socket.send_json({"type": "send", "text": "你好"})
         assert socket.receive_json()["code"] == "chat_not_found"  # no chat yet: a clear answer

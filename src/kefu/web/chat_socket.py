@@ -43,8 +43,11 @@ class AuthorizeSocket(Authorize):
         origin = websocket.headers.get("origin")
         if origin is not None and urlsplit(origin).netloc != websocket.headers.get("host"):
             raise WebSocketException(status.WS_1008_POLICY_VIOLATION, reason="cross-site socket refused")
-        with unit_of_work(websocket.app.state.sessionmaker) as session:
-            principal = authenticate(websocket, session)  # type: ignore[arg-type]
+        try:
+            with unit_of_work(websocket.app.state.sessionmaker) as session:
+                principal = authenticate(websocket, session)  # type: ignore[arg-type]
+        except KefuError:  # an expired session or a bad token: refused like no login at all
+            principal = None
         if principal is None or not principal.has_any(self.roles):
             raise WebSocketException(status.WS_1008_POLICY_VIOLATION, reason="login required")
         return principal
