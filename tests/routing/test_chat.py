@@ -116,3 +116,16 @@ def test_a_subscriber_has_one_open_chat_at_a_time(session, now, centre):
     again = chat.start_chat(session, subscriber_id=centre[0].id, now=now)
     assert again.id == first.id
     assert chat.active_chat(session, centre[0].id).id == first.id
+
+
+def test_staff_read_a_chat_transcript_through_the_api(client, session, now, centre):
+    from tests.factories.identity import bearer, create_staff
+
+    row = chat.start_chat(session, subscriber_id=centre[0].id, now=now)
+    chat.post_customer_message(session, row, text="请问携号转网需要什么条件", now=now)
+    create_staff(session, username="sup.chat", display_name="班组长", roles=("supervisor",), now=now)
+    headers = bearer(session, username="sup.chat", now=now)
+    lines = client.get(f"/api/v1/chats/{row.id}/messages", headers=headers).json()
+    assert [m["sender"] for m in lines] == ["system", "customer"] and lines[-1]["text"] == "请问携号转网需要什么条件"
+    assert client.get("/api/v1/chats/999999/messages", headers=headers).status_code == 404
+    assert client.get(f"/api/v1/chats/{row.id}/messages").status_code == 401
