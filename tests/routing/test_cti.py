@@ -48,6 +48,7 @@ def test_a_call_is_offered_answered_transferred_to_the_data_seat_and_ended(switc
     body = offered.json()
     assert body["state"] == "offered" and body["replayed"] is False
     assert body["contact"]["channel"] == "voice" and body["contact"]["agent_id"] == front.id
+    assert body["agent_no"] == front.employee_no  # the extension the switch rings
     assert body["contact"]["context"]["call_id"] == "SW-20261120-0001"
 
     again = switch(event="offered", call_id="SW-20261120-0001", caller="13800138000")
@@ -72,9 +73,13 @@ def test_a_call_is_offered_answered_transferred_to_the_data_seat_and_ended(switc
     assert agents.get_agent(session, front.id).presence == "wrap_up"  # transferred away: the front agent wraps up
 
 
-def test_a_caller_hanging_up_in_the_queue_is_abandoned(switch, session):
+def test_a_caller_hanging_up_in_the_queue_is_abandoned(switch, client, session, now):
     session.commit()
-    switch(event="offered", call_id="SW-2", caller="13900139000")
+    waiting = switch(event="offered", call_id="SW-2", caller="13900139000").json()
+    assert waiting["contact"]["state"] == "queued" and waiting["agent_no"] is None  # nobody is ready
+    headers = bearer(session, username="switch.dg", now=now)
+    assert client.get("/api/v1/cti/calls/SW-2", headers=headers).json()["contact"]["state"] == "queued"
+    assert client.get("/api/v1/cti/calls/NOPE", headers=headers).status_code == 404
     gone = switch(event="ended", call_id="SW-2")
     assert gone.status_code == 200 and gone.json()["contact"]["state"] == "abandoned"
 

@@ -10,6 +10,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
+from kefu.agents import service as agents
 from kefu.api.deps import Authorize, DbSession, Now
 from kefu.core.errors import InvalidInput
 from kefu.identity.roles import Principal, Role
@@ -37,7 +38,18 @@ class CallEventOut(BaseModel):
     call_id: str
     state: str
     replayed: bool
+    agent_no: str | None = Field(description="the 工号 of the agent the call is offered to or talking with: "
+                                              "the extension the switch rings; null while the call waits")
     contact: ContactOut
+
+
+def _out(session, outcome: cti.CallOutcome, *, replayed: bool | None = None) -> dict[str, Any]:
+    contact = outcome.contact
+    agent_no = None
+    if contact.agent_id is not None and contact.state in ("offered", "assigned"):
+        agent_no = agents.get_agent(session, contact.agent_id).employee_no
+    return {"call_id": outcome.call.call_id, "state": outcome.call.state,
+            "replayed": outcome.replayed if replayed is None else replayed, "agent_no": agent_no, "contact": contact}
 
 
 def _required(value: str | None, field: str, event: str) -> str:
@@ -59,5 +71,10 @@ def call_event(body: CallEventIn, session: DbSession, now: Now, _: Principal = D
                                   notes=body.notes, now=now)
     else:
         outcome = cti.ended(session, call_id=body.call_id, now=now)
-    return {"call_id": outcome.call.call_id, "state": outcome.call.state, "replayed": outcome.replayed,
-            "contact": outcome.contact}
+    return _out(session, outcome)
+
+
+@router.get("/calls/{call_id}", response_model=CallEventOut)
+def call_state(call_id: str, session: DbSession, _: Principal = Depends(SWITCH)) -> Any:
+    """Where a call stands — the switch asks while a queued call waits for an agent."""
+    return _out(session, cti.current(session, call_id=call_id), replayed=False)

@@ -164,3 +164,11 @@ def ended(session: Session, *, call_id: str, now: datetime) -> CallOutcome:
     _applied(call, "ended", "ended", now)
     session.flush()
     return CallOutcome(call, contact, replayed=False)
+
+
+def current(session: Session, *, call_id: str) -> CallOutcome:
+    """The call and its contact as they stand (UnknownCall for an id never offered)."""
+    call = repo.call_by_id(session, call_id)
+    if call is None:
+        raise UnknownCall(call_id)
+    return CallOutcome(call, service.get_contact(session, call.contact_id), replayed=False)
