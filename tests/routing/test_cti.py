@@ -98,6 +98,12 @@ def test_bad_and_out_of_order_events_are_clear_4xx(switch, client, session, now)
     assert missing.status_code == 422 and missing.json()["code"] == "cti_field_missing"
     stranger = switch(event="answered", call_id="SW-3", agent="E99999")
     assert stranger.status_code == 422 and stranger.json()["code"] == "unknown_agent"
+    switch(event="answered", call_id="SW-3", agent=agent.employee_no)
+    busy = switch(event="transferred", call_id="SW-3", to_queue="data_seat")  # no data specialist signed in
+    assert busy.status_code == 409 and busy.json()["code"] == "no_specialist_free"
+    nowhere = switch(event="transferred", call_id="SW-3", to_queue="no_such_queue")
+    assert nowhere.status_code == 422 and nowhere.json()["code"] == "unknown_queue"
+    assert switch(event="answered", call_id="SW-3", agent=agent.employee_no).json()["contact"]["state"] == "assigned"
     switch(event="ended", call_id="SW-3")
     late = switch(event="answered", call_id="SW-3", agent=agent.employee_no)
     assert late.status_code == 409 and "ended" in late.json()["message_en"]
