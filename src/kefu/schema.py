@@ -15,6 +15,7 @@ def metadata() -> MetaData:
     import kefu.knowledge.models
     import kefu.nlp.models
     import kefu.robot.models
+    import kefu.routing.chat_models
     import kefu.routing.models
     import kefu.sla.models
     import kefu.tickets.hub_models

@@ -39,7 +39,8 @@ def test_repeated_failures_hand_over(session, now):
     chat = start_chat(session, by=staff_tester(), now=now)
     replies = [chat.say(text) for text in ("量子纠缠", "黑洞蒸发", "超弦理论")]
     assert [r.type for r in replies] == ["unsure", "unsure", "handover"]
-    assert replies[-1].status == "handed_over"
+    # Not logged in: the robot asks for a number to call back (tests/robot/test_handover_chat.py).
+    assert replies[-1].status == "open" and "手机号码" in replies[-1].text
 
 
 def test_the_logged_in_subscriber_gets_this_and_last_months_bill_with_lines(session, now):

@@ -18,6 +18,7 @@ def test_metrics_count_hits_feedback_self_service_and_failed_questions(session, 
     human = start_chat(session, by=staff_tester(), now=now)
     human.say("去国外手机能用吗")  # unsure, again
     human.say("转人工")
+    human.say("13912345678")  # not logged in: leaves a number to be called back
     start_chat(session, by=staff_tester(), now=now)  # opened, nothing asked: not counted
 
     conversation = service.get(session, served.conversation_id, by=staff_tester())

@@ -120,10 +120,12 @@ def test_an_angry_customer_is_handed_over_as_a_complaint(session, now):
     assert session.get(Ticket, conversation.ticket_id).type == "complaint"
 
 
-def test_an_anonymous_hand_over_is_kept_without_a_ticket(session, now):
+def test_an_anonymous_hand_over_without_routing_tells_the_visitor_to_call(session, now):
     chat = start_chat(session, by=staff_tester(), now=now)
-    reply = chat.say("人工")
-    assert reply.type == "handover" and reply.ticket_number is None and "10000" in reply.text
+    asked = chat.say("人工")
+    assert asked.type == "handover" and asked.ticket_number is None and "手机号码" in asked.text
+    reply = chat.say("13912345678")  # no routing workflow yet: nowhere to book the callback
+    assert reply.type == "handover" and "10000" in reply.text
     conversation = service.get(session, chat.conversation_id, by=staff_tester())
     assert conversation.status == "handed_over"
 

@@ -210,3 +210,8 @@ def routable_agents(session: Session, *, lock: bool = False) -> list[RoutableAge
         )
         for a in repository.agents(session, presence=signed_in, lock=lock)
     ]
+
+
+def agent_by_employee_no(session: Session, employee_no: str) -> AgentProfile | None:
+    """The agent with this 工号 (how the telephony switch names the seat), or None."""
+    return repository.agent_by_employee_no(session, employee_no)

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from kefu.core.db import unit_of_work
 from kefu.core.errors import PermissionDenied, Unauthenticated
 from kefu.identity import service as identity
-from kefu.identity.roles import Principal, Role
+from kefu.identity.roles import STAFF_ROLES, Principal, Role
 from kefu.settings import Settings
 
 SESSION_COOKIE = "kefu_session"
@@ -113,4 +113,4 @@ class Authorize:
         return principal
 
 
-STAFF = tuple(r for r in Role if r is not Role.SUBSCRIBER)
+STAFF = tuple(r for r in Role if r in STAFF_ROLES)

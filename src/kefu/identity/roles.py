@@ -18,9 +18,13 @@ class Role(StrEnum):
     ADMIN = "admin"
     # Not a staff role: the self-service portal's logged-in subscriber.
     SUBSCRIBER = "subscriber"
+    # A machine, not a person: the telephony switch posting call events with its API token.
+    CTI_SWITCH = "cti_switch"
 
 
-STAFF_ROLES = frozenset(r for r in Role if r is not Role.SUBSCRIBER)
+# Machine roles reach only the endpoints made for them, never staff pages or data.
+MACHINE_ROLES = frozenset({Role.CTI_SWITCH})
+STAFF_ROLES = frozenset(r for r in Role if r is not Role.SUBSCRIBER and r not in MACHINE_ROLES)
 
 # Who may see a subscriber's personal data unmasked (always audited).
 UNMASK_ROLES = frozenset({Role.COMPLAINT_HANDLER, Role.SUPERVISOR, Role.ACCOUNT_MANAGER, Role.ADMIN})
@@ -36,6 +40,7 @@ ROLE_LABELS_ZH = {
     Role.ACCOUNT_MANAGER: "客户经理",
     Role.ADMIN: "系统管理员",
     Role.SUBSCRIBER: "用户",
+    Role.CTI_SWITCH: "交换机接口",
 }
 
 

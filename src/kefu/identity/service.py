@@ -23,7 +23,7 @@ from kefu.identity.errors import (
 )
 from kefu.identity.models import ApiToken, LoginFailure, OtpCode, User, UserRole, WebSession
 from kefu.identity.passwords import hash_password, verify_password
-from kefu.identity.roles import STAFF_ROLES, Principal, Role
+from kefu.identity.roles import MACHINE_ROLES, STAFF_ROLES, Principal, Role
 
 
 def _digest(secret: str) -> str:
@@ -37,7 +37,7 @@ def parse_roles(names: list[str] | tuple[str, ...]) -> list[Role]:
             role = Role(name.strip())
         except ValueError:
             raise UnknownRole(name) from None
-        if role not in STAFF_ROLES:
+        if role not in STAFF_ROLES | MACHINE_ROLES:  # a switch account is created like a user
             raise UnknownRole(name)
         roles.append(role)
     return roles

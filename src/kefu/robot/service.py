@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from kefu.core.masking import mask_phone
 from kefu.customers import service as customers
 from kefu.identity.roles import Principal
 from kefu.knowledge import search_service as kb
@@ -21,7 +22,7 @@ from kefu.knowledge.schemas import FeedbackIn as KbFeedbackIn
 from kefu.robot import answers, dialogue, repository
 from kefu.robot.answers import Answer
 from kefu.robot.errors import ConversationClosed, ConversationNotFound, TurnNotFound
-from kefu.robot.handover import file_fault, hand_over
+from kefu.robot.handover import ASKING_NUMBER, HandOver, file_fault, hand_over, take_callback_number
 from kefu.robot.models import Conversation, Turn
 from kefu.robot.schemas import ConversationOut, FeedbackIn, Reply, TurnOut
 
@@ -119,6 +120,12 @@ def send(session: Session, conversation: Conversation, text: str, *, now: dateti
             f"{dialogue.MAX_QUESTION_CHARS} 字）描述您的问题，或输入“转人工”。", actions=["转人工"]),
             intent="too_long", now=now)
     state = conversation.state or {}
+    if state.get("asking") == ASKING_NUMBER:
+        if dialogue.detect(message, task=None).intent == dialogue.CANCEL:
+            _set_state(conversation, asking=None)
+            return _say(session, conversation, Answer("closing", "好的，已取消。还有什么可以帮您？"), intent=dialogue.CANCEL,
+                        now=now)
+        return _callback_number(session, conversation, message, now=now)
     detected = dialogue.detect(message, task=state.get("task"))
     intent = detected.intent
     if intent == dialogue.OTHER_NUMBER:
@@ -242,13 +249,37 @@ def _recommend(session: Session, conversation: Conversation, message: str, *, no
 
 def _hand_over(session: Session, conversation: Conversation, *, reason: str, complaint: bool, intent: str,
                now: datetime) -> Reply:
-    number = hand_over(session, conversation, reason=reason, complaint=complaint, now=now)
-    if number:
+    result = hand_over(session, conversation, reason=reason, complaint=complaint, now=now)
+    return _say(session, conversation, _handover_answer(result), intent=intent, now=now)
+
+
+def _handover_answer(result: HandOver) -> Answer:
+    number = result.ticket_number
+    if result.chat_contact_id is not None:
+        text = (f"已为您转人工（工单号 {number}），正在为您接通在线人工客服，刚才的对话记录已一并转给客服，无需重复描述。"
+                "请点击“进入人工会话”。")
+    elif number:
         text = (f"已为您转人工（工单号 {number}），刚才的对话记录已一并转给客服，无需重复描述。"
                 "人工坐席接入后会尽快联系您，请保持电话畅通。")
+    elif result.callback_number:
+        text = (f"已为您登记人工回电：客服会尽快致电 {mask_phone(result.callback_number)}（服务时间外登记的，"
+                "在上班后 1 小时内回电），刚才的对话记录已转给客服。")
+    elif result.asking_number:
+        text = "好的，为您转人工。您还没有登录，请留下您的手机号码，人工客服会给您回电；也可以拨打客服热线 10000。"
     else:
         text = "已为您转人工。目前在线人工坐席尚未接入，请拨打客服热线 10000，或登录后再次转人工以便我们回电联系您。"
-    return _say(session, conversation, Answer("handover", text, ticket_number=number), intent=intent, now=now)
+    return Answer("handover", text, ticket_number=number, actions=["取消"] if result.asking_number else [])
+
+
+def _callback_number(session: Session, conversation: Conversation, message: str, *, now: datetime) -> Reply:
+    """The visitor's answer to "leave your number": a callback, or ask again."""
+    numbers = dialogue.phone_numbers(message)
+    result = take_callback_number(session, conversation, numbers[-1], now=now) if numbers else None
+    if result is None or (not result.callback_number and conversation.status == "open"):
+        return _say(session, conversation, Answer(
+            "question", "没有识别到可以回拨的手机号码，请输入 11 位手机号，例如 13912345678；输入“取消”可返回。",
+            actions=["取消"]), intent=dialogue.HANDOVER, now=now)
+    return _say(session, conversation, _handover_answer(result), intent=dialogue.HANDOVER, now=now)
 
 
 def request_handover(session: Session, conversation: Conversation, *, reason: str, now: datetime) -> Reply:

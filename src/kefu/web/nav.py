@@ -28,6 +28,7 @@ class NavItem:
 
 NAV: tuple[NavItem, ...] = (
     NavItem("/customers", "客户查询", "按号码、姓名或账户查找客户，查看客户360视图", CUSTOMER_VIEWERS),
+    NavItem("/chats", "在线会话", "同时接待多个网页在线客户，实时回复", (*FRONT_LINE, Role.SUPERVISOR)),
     NavItem("/tickets", "工单", "受理、派单、跟踪投诉与服务请求", (*FRONT_LINE, Role.SUPERVISOR)),
     NavItem("/wallboard", "看板", "实时话务、时效预警与班组指标", (Role.SUPERVISOR,)),
     NavItem("/admin/users", "用户", "员工账号与角色", (Role.ADMIN,)),

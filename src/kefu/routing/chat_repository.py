@@ -1,0 +1,52 @@
+"""Every query on the chat and CTI tables."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kefu.routing.chat_models import ChatMessage, CtiCall
+from kefu.routing.models import RoutingContact
+from kefu.routing.state import CHANNEL_CLASS
+
+CHAT_CHANNELS = tuple(c for c, cls in CHANNEL_CLASS.items() if cls == "chat")
+ACTIVE = ("queued", "offered", "assigned")
+
+
+def messages(session: Session, contact_id: int, *, after_id: int = 0) -> list[ChatMessage]:
+    return list(session.scalars(
+        select(ChatMessage).where(ChatMessage.contact_id == contact_id, ChatMessage.id > after_id)
+        .order_by(ChatMessage.id)
+    ))
+
+
+def messages_of(session: Session, contact_ids: list[int], *, after_id: int = 0) -> list[ChatMessage]:
+    if not contact_ids:
+        return []
+    return list(session.scalars(
+        select(ChatMessage).where(ChatMessage.contact_id.in_(contact_ids), ChatMessage.id > after_id)
+        .order_by(ChatMessage.id)
+    ))
+
+
+def latest_chat_of_subscriber(session: Session, subscriber_id: int, *, channel: str) -> RoutingContact | None:
+    return session.scalars(
+        select(RoutingContact).where(RoutingContact.subscriber_id == subscriber_id, RoutingContact.channel == channel,
+                                     RoutingContact.kind == "live")
+        .order_by(RoutingContact.id.desc())
+    ).first()
+
+
+def chats_of_agent(session: Session, agent_id: int) -> list[RoutingContact]:
+    return list(session.scalars(
+        select(RoutingContact).where(RoutingContact.agent_id == agent_id, RoutingContact.state.in_(("offered", "assigned")),
+                                     RoutingContact.channel.in_(CHAT_CHANNELS))
+        .order_by(RoutingContact.id)
+    ))
+
+
+def call_by_id(session: Session, call_id: str, *, for_update: bool = False) -> CtiCall | None:
+    query = select(CtiCall).where(CtiCall.call_id == call_id)
+    if for_update:
+        query = query.with_for_update()
+    return session.scalars(query).first()

@@ -1,0 +1,105 @@
+"""The portal's live chat with a human agent (/portal/livechat): the page, and the
+subscriber's WebSocket (/portal/livechat/ws).
+
+The page renders the transcript so far (so a reload, or a restart of the server, shows
+everything); the socket then sends only messages after the page's last id and takes the
+subscriber's frames: {"type": "start"}, {"type": "send", "text": …}, {"type": "end"}.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request, WebSocket
+from fastapi.responses import Response
+
+from kefu.api.deps import Authorize, DbSession
+from kefu.core.clock import local
+from kefu.core.errors import KefuError
+from kefu.identity.roles import Principal, Role
+from kefu.routing import chat
+from kefu.routing.chat_errors import ChatEnded, ChatNotFound
+from kefu.routing.chat_models import ChatMessage
+from kefu.routing.models import RoutingContact
+from kefu.web.chat_socket import AuthorizeSocket, error_frame, hub_of, in_transaction, pump
+from kefu.web.rendering import language, render
+
+router = APIRouter(include_in_schema=False)
+
+SUBSCRIBER = Authorize(Role.SUBSCRIBER)
+SUBSCRIBER_SOCKET = AuthorizeSocket(Role.SUBSCRIBER)
+
+
+def message_frame(m: ChatMessage) -> dict[str, Any]:
+    return {"id": m.id, "contact_id": m.contact_id, "sender": m.sender, "name": m.display_name, "text": m.text,
+            "origin": m.origin, "at": m.created_at.isoformat(), "time": f"{local(m.created_at):%H:%M}"}
+
+
+def contact_frame(row: RoutingContact | None) -> dict[str, Any] | None:
+    if row is None:
+        return None
+    return {"id": row.id, "state": row.state, "ticket_id": row.ticket_id}
+
+
+@router.get("/portal/livechat")
+def livechat_page(request: Request, session: DbSession, principal: Principal = Depends(SUBSCRIBER)) -> Response:
+    row = chat.latest_chat(session, principal.subscriber_id or 0)
+    messages = chat.messages(session, row.id) if row is not None else []
+    return render(request, "portal/livechat.html", contact=row, messages=messages,
+                  last_id=messages[-1].id if messages else 0, max_chars=chat.MAX_MESSAGE_CHARS)
+
+
+@router.websocket("/portal/livechat/ws")
+async def livechat_socket(websocket: WebSocket, principal: Principal = Depends(SUBSCRIBER_SOCKET)) -> None:
+    subscriber_id = principal.subscriber_id or 0
+    hub, lang = hub_of(websocket), language(websocket)  # type: ignore[arg-type]
+    await websocket.accept()
+    seen: dict[str, Any] = {"contact": None, "state": None, "cursor": int(websocket.query_params.get("after") or 0)}
+
+    def keys() -> set[str]:
+        return {f"subscriber:{subscriber_id}"} | ({f"contact:{seen['contact']}"} if seen["contact"] else set())
+
+    def load(session, now):
+        row = chat.latest_chat(session, subscriber_id)
+        same = row is not None and (row.id == seen["contact"] or seen["contact"] is None)
+        cursor = seen["cursor"] if same else 0
+        new = chat.messages(session, row.id, after_id=cursor) if row is not None else []
+        return contact_frame(row), [message_frame(m) for m in new]
+
+    async def push() -> None:
+        contact, new = await in_transaction(websocket, load)
+        contact_id, state = (contact or {}).get("id"), (contact or {}).get("state")
+        if contact_id != seen["contact"] or state != seen["state"] or new:
+            reset = seen["contact"] is not None and contact_id != seen["contact"]
+            seen.update(contact=contact_id, state=state, cursor=new[-1]["id"] if new else seen["cursor"])
+            await websocket.send_json({"type": "chat", "contact": contact, "messages": new, "reset": reset})
+
+    def act(frame: dict[str, Any]):
+        def work(session, now) -> set[str]:
+            kind = frame.get("type")
+            if kind == "start":
+                row = chat.start_chat(session, subscriber_id=subscriber_id, now=now, attrs={"channel": chat.CHANNEL})
+            else:
+                row = chat.active_chat(session, subscriber_id)
+                if row is None:
+                    row = chat.latest_chat(session, subscriber_id)
+                    if row is None:
+                        raise ChatNotFound("-")
+                    raise ChatEnded(row.id)
+                if kind == "send":
+                    chat.post_customer_message(session, row, text=str(frame.get("text") or ""), now=now)
+                elif kind == "end":
+                    chat.end_by_customer(session, row, now=now)
+            # Agent sockets re-read their list when woken: a new, ended or re-offered chat.
+            return {f"contact:{row.id}", "agents"}
+        return work
+
+    async def handle(frame: dict[str, Any]) -> None:
+        try:
+            keys_to_wake = await in_transaction(websocket, act(frame))
+        except KefuError as error:
+            await websocket.send_json(error_frame(error, lang))
+            return
+        hub.notify(keys_to_wake)
+
+    await pump(websocket, hub=hub, keys=keys, push=push, handle=handle)
