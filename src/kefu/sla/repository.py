@@ -55,6 +55,18 @@ def clocks_of_ticket(session: Session, ticket_id: int, *, lock: bool = False) ->
     return list(session.scalars(query))
 
 
+def unstopped_clocks_of_tickets(session: Session, ticket_ids: list[int]) -> list[SlaClock]:
+    """The clocks still counting (or breached and open) of many tickets in one query (a page of a queue)."""
+    if not ticket_ids:
+        return []
+    query = (
+        select(SlaClock)
+        .where(SlaClock.ticket_id.in_(ticket_ids), SlaClock.stopped_at.is_(None))
+        .order_by(SlaClock.ticket_id, SlaClock.id)
+    )
+    return list(session.scalars(query))
+
+
 def claim_due_clock_ids(session: Session, *, now: datetime, limit: int) -> list[int]:
     """Locks up to `limit` clocks whose next check is due, oldest first; returns their ids.
 

@@ -280,6 +280,9 @@ def wait_on_customer(
     session: Session, ticket_id: int, *, reason: str, by: Principal, now: datetime, version: int | None = None
 ) -> Ticket:
     """The ticket waits for the customer (documents, a callback time …); SLA clocks pause."""
+    if not reason.strip():
+        raise MissingField("reason", "请填写在等客户什么（如补充材料、约定回电时间）",
+                           "Say what the customer is to provide (documents, a callback time)")
     ticket = changes.load(session, ticket_id)
     changes.check_version(ticket, version)
     lifecycle.ensure_action(ticket.status, "wait_on_customer")
@@ -297,6 +300,8 @@ def customer_replied(
     session: Session, ticket_id: int, *, text: str, by: Principal, now: datetime, version: int | None = None
 ) -> Ticket:
     """Staff record the customer's answer (e.g. they called back); the clocks run again."""
+    if not text.strip():
+        raise MissingField("text", "请记录客户的答复", "Record what the customer answered")
     ticket = changes.load(session, ticket_id)
     changes.check_version(ticket, version)
     changes.log(session, ticket, kind="customer_message", by=by.actor, now=now, visibility="customer", text=text)
