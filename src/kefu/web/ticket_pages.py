@@ -19,9 +19,8 @@ from kefu.core.pagination import Page
 from kefu.customers import service as customers
 from kefu.identity.roles import Principal, Role
 from kefu.sla import service as sla
-from kefu.tickets import schemas
+from kefu.tickets import lifecycle, schemas
 from kefu.tickets import service as tickets
-from kefu.tickets import lifecycle
 from kefu.tickets.lifecycle import OPEN_STATUSES
 from kefu.web.customers import LABELS as CUSTOMER_LABELS
 from kefu.web.rendering import language, render
