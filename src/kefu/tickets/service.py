@@ -74,6 +74,7 @@ __all__ = [
     "propose_remedy",
     "reclassify",
     "record_finding",
+    "record_satisfaction",
     "reopen",
     "repeat_chain",
     "resolve",
@@ -87,6 +88,8 @@ __all__ = [
 ]
 
 DEFAULT_REOPEN_WINDOW_DAYS = 7
+# A customer rates the service once the ticket is handled.
+RATEABLE_STATUSES = frozenset({Status.RESOLVED, Status.RETURN_VISIT, Status.CLOSED})
 
 
 def _subscriber_scope(viewer: Principal) -> int | None:
@@ -317,6 +320,20 @@ def _customer_replied(session: Session, ticket: Ticket, *, by: str, now: datetim
         changes.log(session, ticket, kind="customer_replied", by=by, now=now, visibility="customer",
                     waited_seconds=waited)
         record(session, TicketCustomerReplied(ticket_id=ticket.id, at=now), now=now)
+
+
+def record_satisfaction(
+    session: Session, ticket_id: int, *, score: int, label: str, comment: str, by: Principal, now: datetime
+) -> Ticket:
+    """The customer's satisfaction rating (kept by kefu.feedback) as a step of the ticket's
+    history, so staff and the customer see it on the ticket. Only a handled ticket is rated."""
+    ticket = changes.load(session, ticket_id, subscriber_id=_subscriber_scope(by))
+    if Status(ticket.status) not in RATEABLE_STATUSES:
+        raise lifecycle.InvalidTransition(ticket.status, "rate the service", wanted_zh="评价服务（办结后才能评价）")
+    changes.log(session, ticket, kind="satisfaction_rated", by=by.actor, now=now, visibility="customer",
+                score=score, label=label, text=comment or None)
+    changes.flush(session)
+    return ticket
 
 
 def transfer_coordinator(

@@ -17,6 +17,7 @@ from kefu.api.intake import intake_nlp
 from kefu.core.errors import KefuError
 from kefu.core.pagination import Page
 from kefu.customers import service as customers
+from kefu.feedback import service as feedback
 from kefu.identity.roles import Principal, Role
 from kefu.sla import service as sla
 from kefu.tickets import lifecycle, schemas
@@ -166,4 +167,5 @@ def ticket_page(request: Request, session: DbSession, now: Now, ticket_id: int,
         may_escalate=principal.has_any(frozenset(SUPERVISORS)) and detail.status in OPEN_VALUES,
         may_wait=detail.waiting_since is None and detail.status in WAIT_VALUES,
         products=[(p.product_code, p.product_name) for p in view.products],
+        rating=feedback.rating_of_ticket(session, ticket_id),
     )
