@@ -149,8 +149,9 @@ async def suggest_fragment(request: Request, session: DbSession, now: Now, setti
         subscriber_id = int(str(form.get("subscriber_id", "")))
     except ValueError:
         subscriber_id = None
-    result = tickets.suggest(session, text, subscriber_id=subscriber_id, now=now, nlp=intake_nlp(settings)) \
-        if text else None
+    ticket_type = str(form.get("type", "")) or None
+    result = tickets.suggest(session, text, subscriber_id=subscriber_id, now=now, nlp=intake_nlp(settings),
+                             ticket_type=ticket_type) if text else None
     return render(request, "tickets/_suggest.html", s=result, **LABELS)
 
 
