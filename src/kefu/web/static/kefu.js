@@ -63,7 +63,7 @@
     if (notice) notice.hidden = false;
     // Ask again for the suggestions that belong to the restored text.
     typed(form).forEach(function (el) {
-      if (el.getAttribute("hx-post") || el.id === "core_demand") el.dispatchEvent(new Event("keyup", { bubbles: true }));
+      if (el.getAttribute("hx-post") && el.value) el.dispatchEvent(new Event("input", { bubbles: true }));
     });
   }
   function onPage() {
