@@ -1,4 +1,4 @@
-"""feedback: satisfaction ratings (one per ticket)
+"""feedback: satisfaction ratings (one per ticket); an index for the SLA board's counts
 
 Revision ID: 0061
 Revises: 0060
@@ -34,9 +34,15 @@ def upgrade() -> None:
     with op.batch_alter_table('satisfaction_ratings', schema=None) as batch_op:
         batch_op.create_index('ix_satisfaction_ratings_created', ['created_at'], unique=False)
         batch_op.create_index('ix_satisfaction_ratings_subscriber', ['subscriber_id', 'created_at'], unique=False)
+    # The supervisor board counts open clocks by department and state from this index alone.
+    with op.batch_alter_table('sla_clocks', schema=None) as batch_op:
+        batch_op.create_index('ix_sla_clocks_open_state_department', ['stopped_at', 'state', 'department'],
+                              unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('sla_clocks', schema=None) as batch_op:
+        batch_op.drop_index('ix_sla_clocks_open_state_department')
     with op.batch_alter_table('satisfaction_ratings', schema=None) as batch_op:
         batch_op.drop_index('ix_satisfaction_ratings_subscriber')
         batch_op.drop_index('ix_satisfaction_ratings_created')

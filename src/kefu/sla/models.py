@@ -86,6 +86,8 @@ class SlaClock(Base):
         UniqueConstraint("ticket_id", "target", "cycle"),
         Index("ix_sla_clocks_next_check_at", "next_check_at"),
         Index("ix_sla_clocks_state_due_at", "state", "due_at"),
+        # The board's counts per department and state read this index only (bench/web_pages.py).
+        Index("ix_sla_clocks_open_state_department", "stopped_at", "state", "department"),
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kefu.sla.models import SlaCalendar, SlaClock, SlaEscalation, SlaPolicy, SlaResult
@@ -140,18 +140,25 @@ def breached_open(session: Session, *, department: str | None, limit: int) -> li
 
 
 def counts_by_department(session: Session, *, now: datetime, until: datetime) -> list[tuple[str, int, int, int, int]]:
-    """(department, running, paused, due soon, breached and still open) over active clocks."""
-    query = (
-        select(
-            SlaClock.department,
-            func.sum(case((SlaClock.state == "running", 1), else_=0)),
-            func.sum(case((SlaClock.state == "paused", 1), else_=0)),
-            func.sum(case(((SlaClock.state == "running") & (SlaClock.due_at > now) & (SlaClock.due_at <= until), 1),
-                          else_=0)),
-            func.sum(case((SlaClock.state == "breached", 1), else_=0)),
-        )
-        .where(SlaClock.state.in_(ACTIVE_STATES), SlaClock.stopped_at.is_(None))
-        .group_by(SlaClock.department)
-        .order_by(SlaClock.department)
+    """(department, running, paused, due soon, breached and still open) over active clocks.
+
+    Two index-only reads instead of one pass over every open clock's row: the counts by
+    state from ix_sla_clocks_open_state_department, the due-soon ones from the due_at
+    range of ix_sla_clocks_state_due_at (a running clock is never stopped)."""
+    by_state = (
+        select(SlaClock.department, SlaClock.state, func.count())
+        .where(SlaClock.stopped_at.is_(None), SlaClock.state.in_(ACTIVE_STATES))
+        .group_by(SlaClock.department, SlaClock.state)
     )
-    return [(d, int(r or 0), int(p or 0), int(s or 0), int(b or 0)) for d, r, p, s, b in session.execute(query)]
+    due = (
+        select(SlaClock.department, func.count())
+        .where(SlaClock.state == "running", SlaClock.due_at > now, SlaClock.due_at <= until)
+        .group_by(SlaClock.department)
+    )
+    rows: dict[str, dict[str, int]] = {}
+    for department, state, n in session.execute(by_state):
+        rows.setdefault(department, {})[state] = int(n)
+    for department, n in session.execute(due):
+        rows.setdefault(department, {})["due_soon"] = int(n)
+    return [(d, c.get("running", 0), c.get("paused", 0), c.get("due_soon", 0), c.get("breached", 0))
+            for d, c in sorted(rows.items())]
