@@ -36,13 +36,13 @@ def upgrade() -> None:
         batch_op.create_index('ix_satisfaction_ratings_subscriber', ['subscriber_id', 'created_at'], unique=False)
     # The supervisor board counts open clocks by department and state from this index alone.
     with op.batch_alter_table('sla_clocks', schema=None) as batch_op:
-        batch_op.create_index('ix_sla_clocks_open_state_department', ['stopped_at', 'state', 'department'],
+        batch_op.create_index('ix_sla_clocks_department_state_open', ['department', 'state', 'stopped_at', 'due_at'],
                               unique=False)
 
 
 def downgrade() -> None:
     with op.batch_alter_table('sla_clocks', schema=None) as batch_op:
-        batch_op.drop_index('ix_sla_clocks_open_state_department')
+        batch_op.drop_index('ix_sla_clocks_department_state_open')
     with op.batch_alter_table('satisfaction_ratings', schema=None) as batch_op:
         batch_op.drop_index('ix_satisfaction_ratings_subscriber')
         batch_op.drop_index('ix_satisfaction_ratings_created')

@@ -143,7 +143,7 @@ def counts_by_department(session: Session, *, now: datetime, until: datetime) ->
     """(department, running, paused, due soon, breached and still open) over active clocks.
 
     Two index-only reads instead of one pass over every open clock's row: the counts by
-    state from ix_sla_clocks_open_state_department, the due-soon ones from the due_at
+    state from ix_sla_clocks_department_state_open, the due-soon ones from the due_at
     range of ix_sla_clocks_state_due_at (a running clock is never stopped)."""
     by_state = (
         select(SlaClock.department, SlaClock.state, func.count())
