@@ -14,6 +14,7 @@ server-side time = request in to response out, with this process's CPU time besi
 
     .venv/bin/python bench/web_pages.py                 # builds /tmp/kefu-bench-pages.db (~10 min)
     .venv/bin/python bench/web_pages.py --reuse         # reuses it
+    .venv/bin/python bench/web_pages.py --url postgresql+psycopg://postgres@127.0.0.1:5432/kefu_bench_pages
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -46,7 +47,7 @@ def _build_clocks_and_tasks(engine: Engine, now: datetime) -> None:
     # due = now + ((id % 7200) - 2880) minutes: 2 days overdue … 3 days ahead.
     offset = "((t.id % 7200) - 2880) * 60"
     if d == "postgresql":
-        due = f"(:now + ({offset}) * interval '1 second')"
+        due = f"(CAST(:now AS timestamptz) + ({offset}) * interval '1 second')"
         started = "t.created_at"
     else:
         due = f"(strftime('%Y-%m-%d %H:%M:%S', :now, ({offset}) || ' seconds') || '.000000')"
@@ -73,13 +74,30 @@ def _build_clocks_and_tasks(engine: Engine, now: datetime) -> None:
     print(f"  {clocks:,} clocks and {tasks:,} tasks in {time.perf_counter() - began:.0f} s", flush=True)
 
 
+def _fresh(url: str, reuse: bool) -> bool:
+    """Drops the database unless reusing; True when it has to be built."""
+    if url.startswith("sqlite"):
+        path = url.removeprefix("sqlite:///")
+        if not reuse:
+            for suffix in ("", "-wal", "-shm"):
+                if os.path.exists(path + suffix):
+                    os.remove(path + suffix)
+        return not os.path.exists(path)
+    head, _, name = url.rpartition("/")
+    admin = create_engine(f"{head}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        exists = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
+        if exists and not reuse:
+            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        fresh = not exists or not reuse
+        if fresh:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return fresh
+
+
 def _prepare(url: str, n: int, reuse: bool, workdir: str) -> tuple[Any, Engine, bool]:
-    path = url.removeprefix("sqlite:///")
-    if not reuse:
-        for suffix in ("", "-wal", "-shm"):
-            if os.path.exists(path + suffix):
-                os.remove(path + suffix)
-    fresh = not os.path.exists(path)
+    fresh = _fresh(url, reuse)
     if not fresh:
         from kefu.core.db import make_engine
 
@@ -87,7 +105,7 @@ def _prepare(url: str, n: int, reuse: bool, workdir: str) -> tuple[Any, Engine, 
             conn.execute(text("DELETE FROM users WHERE username = 'bench'"))
     app, engine, _ = _app(url, workdir)
     if fresh:
-        print(f"building {n:,} tickets …", flush=True)
+        print(f"building {n:,} tickets on {engine.dialect.name} …", flush=True)
         _subscribers(engine, SUBSCRIBERS)
         build_tickets(engine, n)
         _build_clocks_and_tasks(engine, datetime.now(UTC))
@@ -185,8 +203,6 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=30)
     parser.add_argument("--reuse", action="store_true", help="keep an existing database")
     args = parser.parse_args()
-    if not args.url.startswith("sqlite"):
-        parser.error("the page bench builds a SQLite file (see bench/tickets_api.py for PostgreSQL builders)")
     run(args.url, args.tickets, args.samples, args.reuse)
 
 
