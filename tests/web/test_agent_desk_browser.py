@@ -164,3 +164,30 @@ def _expired_session_round_trip(page, live_server, screenshots) -> None:
     page.get_by_role("button", name="添加备注").click()
     page.locator("#timeline", has_text="已约客户明晚七点上门").wait_for()
     assert page.get_by_label("内容").input_value() == ""
+
+
+def test_agent_pauses_the_clocks_while_waiting_on_the_customer_and_resumes(open_page, live_server, screenshots):
+    with live_server.sessions() as session:
+        me = staff(session, now=FIXED_NOW, username="agent.li")
+        ticket = create_ticket(session, subscriber_id=live_server.customer.subscriber.id, by=me, now=FIXED_NOW,
+                               category="broadband", core_demand="光猫指示灯一直闪红灯")
+    deliver_all(live_server.sessions, now=FIXED_NOW)
+    page = open_page(viewport={"width": 1280, "height": 900})
+    _login(page)
+    page.goto(f"/tickets/{ticket.id}")
+    step = page.locator('form[data-step="wait"]')
+    step.get_by_label("等待原因（时效计时暂停）").fill("等待客户发送光猫背面照片")
+    step.get_by_role("button", name="等待客户").click()
+    waiting = page.locator("#waiting")
+    waiting.wait_for()
+    assert "等待客户发送光猫背面照片" in waiting.inner_text()
+    deliver_all(live_server.sessions, now=FIXED_NOW)  # the worker pauses the clocks
+    page.reload()
+    assert "暂停" in page.locator("#clocks").inner_text()
+    page.screenshot(path=screenshots / "24-ticket-waiting-on-customer.png", full_page=True)
+
+    waiting.get_by_label("客户答复").fill("客户已发来照片")
+    waiting.get_by_role("button", name="客户已答复，恢复计时").click()
+    page.locator('form[data-step="wait"]').wait_for()
+    assert page.locator("#waiting").count() == 0
+    assert "客户已发来照片" in page.locator("#timeline").inner_text()
