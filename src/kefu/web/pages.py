@@ -17,19 +17,10 @@ def install(app: FastAPI) -> None:
 
 
 def routers() -> list[APIRouter]:
-    from kefu.web import (
-        admin,
-        board,
-        customers,
-        portal,
-        portal_tickets,
-        staff,
-        ticket_actions,
-        ticket_knowledge,
-        ticket_pages,
-    )
+    from kefu.web import admin, board, customers, portal, portal_tickets, staff, ticket_actions, ticket_pages
     from kefu.web import robot_chat as robot_chat_pages
+    from kefu.web import ticket_knowledge as knowledge_pages
 
     return [staff.router, portal.router, customers.router, admin.router,
             ticket_pages.router, ticket_actions.router, portal_tickets.router,
-            robot_chat_pages.router, board.router, ticket_knowledge.router]
+            robot_chat_pages.router, board.router, knowledge_pages.router]
