@@ -206,29 +206,25 @@ def due_at(session: Session, start: datetime, target: timedelta, *, calendar: st
     return clocks.calendar(session, calendar).add(start, target)
 
 
-def task_due_at(session: Session, ticket_id: int, *, now: datetime) -> tuple[datetime, int]:
-    """When a task dispatched now must be taken up, and the target in minutes: the
-    ticket's policy's respond target (seed 001: 15 minutes of specialist service time for a
-    complaint), from the policy version its clocks started with; a ticket without clocks
-    takes the active default policy's."""
+def task_due_at(session: Session, ticket_id: int, *, now: datetime) -> datetime:
+    """When a task dispatched now must be taken up: the ticket's policy's respond target
+    (seed 001: 15 minutes of specialist service time for a complaint), from the policy
+    version its clocks started with; a ticket without clocks takes the default policy's."""
     ensure_defaults(session, now=now)
     first = next(iter(repository.clocks_of_ticket(session, ticket_id)), None)
     row = repository.policy_by_id(session, first.policy_id) if first and first.policy_id else None
+    if row is None or "respond" not in clocks.policy_spec(row).targets:
+        row = next((r for r in repository.active_policies(session) if r.code == DEFAULT_CODE), None) \
+            or repository.latest_policy(session, DEFAULT_CODE)
     spec = clocks.policy_spec(row) if row is not None else None
     if spec is None or "respond" not in spec.targets:
-        default = next((r for r in repository.active_policies(session) if r.code == DEFAULT_CODE), None)
-        default = default or repository.latest_policy(session, DEFAULT_CODE)
-        if default is None:
-            raise PolicyNotFound(DEFAULT_CODE)
-        spec = clocks.policy_spec(default)
-        if "respond" not in spec.targets:
-            raise PolicyNotFound(DEFAULT_CODE)
+        raise PolicyNotFound(DEFAULT_CODE)
     goal = spec.targets["respond"]
     target = timedelta(minutes=goal.minutes)
     try:
-        return clocks.calendar(session, goal.calendar).add(now, target), goal.minutes
+        return clocks.calendar(session, goal.calendar).add(now, target)
     except HolidayDataMissing:  # beyond the holiday data: natural time, as clocks do (never later)
-        return now + target, goal.minutes
+        return now + target
 
 
 def scan_due(session: Session, now: datetime) -> int:

@@ -55,7 +55,7 @@ def dispatch(request: Request, ticket_id: int, session: DbSession, now: Now, ver
              department: str = Form(...), instructions: str = Form(""), city: str = Form(""),
              principal: Principal = Depends(HANDLE)) -> Response:
     # The SLA policy says how soon a dispatched task is taken up (seed 001: 15 minutes for a complaint).
-    due, _minutes = sla.task_due_at(session, ticket_id, now=now)
+    due = sla.task_due_at(session, ticket_id, now=now)
     return _run(request, ticket_id, lambda: tickets.dispatch(
         session, ticket_id, department=department, city=_text(city), instructions=instructions.strip(),
         due_at=due, by=principal, now=now, version=version))
