@@ -165,6 +165,12 @@ def _expired_session_round_trip(page, live_server, screenshots) -> None:
     page.locator("#timeline", has_text="已约客户明晚七点上门").wait_for()
     assert page.get_by_label("内容").input_value() == ""
 
+    # Logging out leaves nothing typed behind in the tab.
+    page.get_by_label("内容").fill("半句没写完的备注")
+    page.get_by_role("button", name="退出").click()
+    page.wait_for_url(re.compile(r"/login$"))
+    assert page.evaluate("Object.keys(sessionStorage).filter(k => k.startsWith('kefu-draft'))") == []
+
 
 def test_agent_pauses_the_clocks_while_waiting_on_the_customer_and_resumes(open_page, live_server, screenshots):
     with live_server.sessions() as session:

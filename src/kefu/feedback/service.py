@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from kefu.core.errors import InvalidInput
@@ -76,11 +77,18 @@ def rate_ticket(
     if existing is not None:
         return _out(existing), False
     text = comment.strip()[:COMMENT_MAX]
-    tickets.record_satisfaction(session, ticket_id, score=score, label=SCALE[score], comment=text, by=by, now=now)
     row = SatisfactionRating(ticket_id=ticket_id, subscriber_id=ticket.subscriber_id, score=score, comment=text,
                              channel=channel, created_by=by.actor, created_at=now)
-    session.add(row)
-    session.flush()
+    try:
+        with session.begin_nested():  # two tabs at once: the unique ticket_id lets one rating in
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        first = _row(session, ticket_id)
+        if first is None:
+            raise
+        return _out(first), False
+    tickets.record_satisfaction(session, ticket_id, score=score, label=SCALE[score], comment=text, by=by, now=now)
     return _out(row), True
 
 

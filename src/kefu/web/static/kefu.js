@@ -36,7 +36,9 @@
       return el.name && !/^(hidden|file|password|submit|button)$/.test(el.type) && el.name !== "csrf_token";
     });
   }
+  var loggingOut = false;
   function save(form) {
+    if (loggingOut) return;  // a change event's late save must not bring a draft back
     var data = { __touched: [] };
     typed(form).forEach(function (el) {
       if (el.type === "checkbox" || el.type === "radio") { if (el.checked) data[el.name] = el.value; }
@@ -87,6 +89,13 @@
   });
   document.addEventListener("submit", function (event) {
     var form = event.target;
+    if (form.getAttribute && /\/logout$/.test(form.getAttribute("action") || "")) {
+      // Logging out leaves nothing typed behind for the next person at this desk.
+      loggingOut = true;
+      Object.keys(store).forEach(function (key) { if (key.indexOf(PREFIX) === 0) store.removeItem(key); });
+      store.removeItem(SENT);
+      return;
+    }
     if (!form.dataset || !form.dataset.draft) return;
     save(form);
     if (!form.hasAttribute("hx-post")) store.setItem(SENT, form.dataset.draft);
