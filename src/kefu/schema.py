@@ -11,6 +11,7 @@ def metadata() -> MetaData:
     import kefu.core.events
     import kefu.core.outbound
     import kefu.customers.models
+    import kefu.feedback.models
     import kefu.identity.models
     import kefu.knowledge.models
     import kefu.nlp.models

@@ -350,3 +350,15 @@ def test_over_the_hourly_code_limit_the_portal_answers_like_for_any_number(clien
              for _ in range(settings.otp_max_per_hour + 1)]
     assert {p.status_code for p in pages} == {200} and pages[-1].text == pages[0].text
     assert _count(session, OtpCode.id) == settings.otp_max_per_hour
+
+
+def test_a_form_posted_after_the_session_expired_goes_to_login_and_back_to_the_form(client):
+    # No session cookie (it expired): the plain form post lands on the login page, which
+    # returns to the page the form was on, where the browser restores the typed draft.
+    response = client.post("/tickets", data={"core_demand": "宽带断网三天"}, follow_redirects=False,
+                           headers={**HTML, "Referer": "http://testserver/tickets/new?subscriber_id=7"})
+    assert response.status_code == 303
+    assert response.headers["location"] == "/login?next=%2Ftickets%2Fnew%3Fsubscriber_id%3D7"
+    other_site = client.post("/tickets", data={}, follow_redirects=False,
+                             headers={**HTML, "Referer": "https://evil.example/tickets/new"})
+    assert other_site.headers["location"] == "/login"

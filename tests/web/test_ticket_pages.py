@@ -230,10 +230,19 @@ def test_subscriber_agrees_to_the_refund_and_rates_the_service(client, session, 
     session.commit()
     page = client.get(f"/portal/tickets/{ticket.id}", headers=HTML).text
     assert "请为本次服务评价" in page
-    client.post(f"/portal/tickets/{ticket.id}/rating", data={"csrf_token": csrf_token(page), "stars": 4,
-                                                              "comment": "处理很快"}, headers=HTML)
+    for _ in range(2):  # a double submit keeps one rating
+        client.post(f"/portal/tickets/{ticket.id}/rating", data={"csrf_token": csrf_token(page), "score": 4,
+                                                                  "comment": "处理很快"}, headers=HTML)
     rated = client.get(f"/portal/tickets/{ticket.id}", headers=HTML).text
-    assert "服务评价 4/5：处理很快" in rated and "请为本次服务评价" not in rated
+    mine = rated.split('id="my-rating"')[1].split("</section>")[0]
+    assert "满意" in mine and "4/5" in mine and "处理很快" in mine and "请为本次服务评价" not in rated
+    assert rated.split('id="steps"')[1].count("您的服务评价") == 1
+    # Staff see it on the ticket page and in its history.
+    login_staff(client, session, roles=("complaint_handler",), now=now)
+    staff_page = client.get(f"/tickets/{ticket.id}", headers=HTML).text
+    card = staff_page.split('id="rating"')[1].split("</section>")[0]
+    assert "满意" in card and "4/5" in card and "处理很快" in card
+    assert "客户评价" in staff_page.split('id="timeline"')[1]
 
 
 def test_another_subscribers_ticket_is_404_in_the_portal(client, session, now):

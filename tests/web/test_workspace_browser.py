@@ -14,6 +14,7 @@ from kefu.core.outbound import OutboundMessage
 from tests.conftest import FIXED_NOW
 from tests.factories.identity import PASSWORD
 from tests.factories.sla import deliver_all
+from tests.factories.web import customer_with_history
 
 pytestmark = pytest.mark.browser
 
@@ -32,6 +33,13 @@ def test_agent_files_a_suggested_complaint_dispatches_it_and_sees_the_15_minute_
     page.set_default_timeout(15_000)
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    # An ordinary (non-VIP) customer: the complaint policy's 15-minute response applies
+    # (VIP and government-enterprise customers get 10 minutes).
+    with live_server.sessions() as session:
+        ordinary = customer_with_history(session, now=FIXED_NOW, number="13700137000", name="张伟",
+                                         plan_code="P59B", id_number="440105198502021234")
+        ordinary.subscriber.segment, ordinary.subscriber.vip_level = "individual", 0
+        session.commit()
     try:
         page.goto("/login")
         page.get_by_label("用户名").fill("agent.li")
@@ -39,8 +47,8 @@ def test_agent_files_a_suggested_complaint_dispatches_it_and_sees_the_15_minute_
         page.get_by_role("button", name="登录").click()
         page.wait_for_url(re.compile(r"/$"))
 
-        page.goto(f"/customers?q={live_server.customer.number}")
-        page.get_by_role("link", name="138****8000").click()
+        page.goto(f"/customers?q={ordinary.number}")
+        page.get_by_role("link", name="137****7000").click()
         page.wait_for_url(re.compile(r"/customers/\d+$"))
         page.get_by_role("link", name="新建工单").click()
         page.wait_for_url(re.compile(r"/tickets/new\?subscriber_id=\d+$"))
@@ -84,11 +92,11 @@ def test_agent_files_a_suggested_complaint_dispatches_it_and_sees_the_15_minute_
         mobile.set_default_timeout(15_000)
         mobile.on("pageerror", lambda error: errors.append(str(error)))
         mobile.goto("/portal/login")
-        mobile.get_by_label("手机号码").fill(live_server.customer.number)
+        mobile.get_by_label("手机号码").fill(ordinary.number)
         mobile.get_by_role("button", name="获取验证码").click()
         with live_server.sessions() as session:
             body = session.scalars(
-                select(OutboundMessage.body).where(OutboundMessage.recipient == live_server.customer.number)
+                select(OutboundMessage.body).where(OutboundMessage.recipient == ordinary.number)
                 .order_by(OutboundMessage.id.desc())
             ).first()
         mobile.get_by_label("短信验证码（6 位数字）").fill(re.search(r"\d{6}", body).group())

@@ -108,13 +108,45 @@ def seed_cases(session: Session, staff: LiveStaff, *, now: datetime) -> CaseNumb
     return CaseNumbers(first, second, ticket.number)
 
 
+# Where each open ticket's governing SLA clock stands when the demo starts, in turn, so the
+# board and the queues show tickets on time, due within the hour and breached.
+SLA_STATES = ("on_time", "due_soon", "breached")
+# The clock that decides each stage (default and complaint policies): intake waits for the
+# 15-minute response; dispatched and investigating for the 24-hour feedback; a proposed
+# remedy was feedback, so the 72-hour resolution; a resolved ticket for its 24-hour return
+# visit. Ages in minutes since that clock started: (low, high) for each state. Every age
+# stays inside the live span (3 days); the steps before a stage take at most ~2 hours.
+_AGES: dict[str, dict[str, tuple[int, int]]] = {
+    "intake": {"on_time": (1, 6), "due_soon": (8, 14), "breached": (30, 3 * 24 * 60 - 60)},
+    "dispatched": {"on_time": (150, 12 * 60), "due_soon": (24 * 60 - 50, 24 * 60 - 15),
+                   "breached": (25 * 60, 3 * 24 * 60 - 60)},
+    "waiting": {"on_time": (150, 24 * 60), "due_soon": (150, 24 * 60), "breached": (25 * 60, 3 * 24 * 60 - 60)},
+    "remedy_proposed": {"on_time": (150, 48 * 60), "due_soon": (72 * 60 - 50, 72 * 60 - 15),
+                        "breached": (150, 48 * 60)},  # 72 hours is beyond the live span
+    "resolved": {"on_time": (60, 12 * 60), "due_soon": (24 * 60 - 50, 24 * 60 - 15),
+                 "breached": (25 * 60, 3 * 24 * 60 - 4 * 60)},
+}
+_AGES["investigating"] = _AGES["dispatched"]
+
+
+def sla_state(index: int) -> str:
+    """The state the index-th open ticket is set up for; shifted once per round of STAGES so
+    every stage meets every state."""
+    return SLA_STATES[(index + index // len(STAGES)) % len(SLA_STATES)]
+
+
 def open_tickets(session: Session, staff: LiveStaff, subscribers: list[int], *, seed: int, now: datetime,
                  count: int) -> list[str]:
-    """`count` tickets opened in the last three days and left at the STAGES in turn."""
+    """`count` tickets opened in the last three days, left at the STAGES in turn, each timed
+    so its governing SLA clock is on time, due soon or breached at `now` (sla_state)."""
     rng = FastRandom(seed * 31 + 17)
     numbers = []
-    moments = sorted(now - timedelta(minutes=10 + rng.below(3 * 24 * 60)) for _ in range(count))
-    for index, at in enumerate(moments):
+    for index in range(count):
+        stage = STAGES[index % len(STAGES)]
+        low, high = _AGES[stage][sla_state(index)]
+        age = timedelta(minutes=low + rng.below(high - low + 1))
+        # A resolved ticket's clock starts at the resolution, two hours after it was opened.
+        at = now - age - (timedelta(hours=2) if stage == "resolved" else timedelta(0))
         kind = ("complaint", "fault", "complaint", "service_request", "external", "consultation")[index % 6]
         category = words.CATEGORY_BY_TYPE[kind](rng)
         channel = words.EXTERNAL_CHANNELS(rng) if kind == "external" else words.CHANNELS(rng)
@@ -126,12 +158,13 @@ def open_tickets(session: Session, staff: LiveStaff, subscribers: list[int], *, 
             emotion_intensity={"calm": 0, "anxious": 2, "angry": 4}[emotion],
         ), by=front, now=at)
         numbers.append(ticket.number)
-        _advance(session, ticket.id, STAGES[index % len(STAGES)], staff, front, category, at, rng)
+        _advance(session, ticket.id, stage, staff, front, category, at, rng,
+                 resolve_at=now - age if stage == "resolved" else None)
     return numbers
 
 
 def _advance(session: Session, ticket_id: int, stage: str, staff: LiveStaff, front: Principal, category: str,
-             at: datetime, rng: FastRandom) -> None:
+             at: datetime, rng: FastRandom, *, resolve_at: datetime | None = None) -> None:
     if stage == "intake":
         return
     department = taxonomy.default_department(category)
@@ -152,7 +185,7 @@ def _advance(session: Session, ticket_id: int, stage: str, staff: LiveStaff, fro
         tickets.propose_remedy(session, ticket_id, kind="bill_credit", amount_fen=(5 + rng.below(26)) * 100,
                                description="话费减免作为补偿", by=handler, now=step + timedelta(minutes=30))
         return
-    tickets.resolve(session, ticket_id, by=handler, now=step + timedelta(minutes=40),
+    tickets.resolve(session, ticket_id, by=handler, now=resolve_at or step + timedelta(minutes=40),
                     resolution=rng.choice(words.RESOLUTIONS[category]))
 
 

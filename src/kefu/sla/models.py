@@ -100,6 +100,10 @@ class SlaClock(Base):
         UniqueConstraint("ticket_id", "target", "cycle"),
         Index("ix_sla_clocks_next_check_at", "next_check_at"),
         Index("ix_sla_clocks_state_due_at", "state", "due_at"),
+        # The board's counts per department and state read this index only, and one
+        # department's breached list its due order (bench/web_pages.py). Department first, so
+        # the planner never takes it for "all open clocks" where ticket_id or due_at serve better.
+        Index("ix_sla_clocks_department_state_open", "department", "state", "stopped_at", "due_at"),
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kefu.sla.models import SlaCalendar, SlaClock, SlaEscalation, SlaHolidayYear, SlaPolicy, SlaResult
@@ -60,6 +60,18 @@ def clocks_of_ticket(session: Session, ticket_id: int, *, lock: bool = False) ->
     query = select(SlaClock).where(SlaClock.ticket_id == ticket_id).order_by(SlaClock.id)
     if lock and session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update()
+    return list(session.scalars(query))
+
+
+def unstopped_clocks_of_tickets(session: Session, ticket_ids: list[int]) -> list[SlaClock]:
+    """The clocks still counting (or breached and open) of many tickets in one query (a page of a queue)."""
+    if not ticket_ids:
+        return []
+    query = (
+        select(SlaClock)
+        .where(SlaClock.ticket_id.in_(ticket_ids), SlaClock.stopped_at.is_(None))
+        .order_by(SlaClock.ticket_id, SlaClock.id)
+    )
     return list(session.scalars(query))
 
 
@@ -136,18 +148,25 @@ def breached_open(session: Session, *, department: str | None, limit: int) -> li
 
 
 def counts_by_department(session: Session, *, now: datetime, until: datetime) -> list[tuple[str, int, int, int, int]]:
-    """(department, running, paused, due soon, breached and still open) over active clocks."""
-    query = (
-        select(
-            SlaClock.department,
-            func.sum(case((SlaClock.state == "running", 1), else_=0)),
-            func.sum(case((SlaClock.state == "paused", 1), else_=0)),
-            func.sum(case(((SlaClock.state == "running") & (SlaClock.due_at > now) & (SlaClock.due_at <= until), 1),
-                          else_=0)),
-            func.sum(case((SlaClock.state == "breached", 1), else_=0)),
-        )
-        .where(SlaClock.state.in_(ACTIVE_STATES), SlaClock.stopped_at.is_(None))
-        .group_by(SlaClock.department)
-        .order_by(SlaClock.department)
+    """(department, running, paused, due soon, breached and still open) over active clocks.
+
+    Two index-only reads instead of one pass over every open clock's row: the counts by
+    state from ix_sla_clocks_department_state_open, the due-soon ones from the due_at
+    range of ix_sla_clocks_state_due_at (a running clock is never stopped)."""
+    by_state = (
+        select(SlaClock.department, SlaClock.state, func.count())
+        .where(SlaClock.stopped_at.is_(None), SlaClock.state.in_(ACTIVE_STATES))
+        .group_by(SlaClock.department, SlaClock.state)
     )
-    return [(d, int(r or 0), int(p or 0), int(s or 0), int(b or 0)) for d, r, p, s, b in session.execute(query)]
+    due = (
+        select(SlaClock.department, func.count())
+        .where(SlaClock.state == "running", SlaClock.due_at > now, SlaClock.due_at <= until)
+        .group_by(SlaClock.department)
+    )
+    rows: dict[str, dict[str, int]] = {}
+    for department, state, n in session.execute(by_state):
+        rows.setdefault(department, {})[state] = int(n)
+    for department, n in session.execute(due):
+        rows.setdefault(department, {})["due_soon"] = int(n)
+    return [(d, c.get("running", 0), c.get("paused", 0), c.get("due_soon", 0), c.get("breached", 0))
+            for d, c in sorted(rows.items())]

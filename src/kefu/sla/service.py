@@ -62,6 +62,14 @@ def ticket_clocks(session: Session, ticket_id: int, *, now: datetime) -> list[Cl
     return [clock_view(session, c, now=now) for c in repository.clocks_of_ticket(session, ticket_id)]
 
 
+def open_clocks_of_tickets(session: Session, ticket_ids: list[int], *, now: datetime) -> dict[int, list[ClockOut]]:
+    """The unstopped clocks of many tickets, read in one query, by ticket id (a queue page)."""
+    found: dict[int, list[ClockOut]] = {i: [] for i in ticket_ids}
+    for clock in repository.unstopped_clocks_of_tickets(session, list(ticket_ids)):
+        found[clock.ticket_id].append(clock_view(session, clock, now=now))
+    return found
+
+
 def board(
     session: Session, *, now: datetime, within: timedelta = timedelta(hours=1), department: str | None = None,
     limit: int = 50,
@@ -232,6 +240,27 @@ def due_at(session: Session, start: datetime, target: timedelta, *, calendar: st
     """`start + target` in business time on a stored calendar."""
     ensure_defaults(session, now=start)
     return clocks.calendar(session, calendar).add(start, target)
+
+
+def task_due_at(session: Session, ticket_id: int, *, now: datetime) -> datetime:
+    """When a task dispatched now must be taken up: the ticket's policy's respond target
+    (seed 001: 15 minutes of specialist service time for a complaint), from the policy
+    version its clocks started with; a ticket without clocks takes the default policy's."""
+    ensure_defaults(session, now=now)
+    first = next(iter(repository.clocks_of_ticket(session, ticket_id)), None)
+    row = repository.policy_by_id(session, first.policy_id) if first and first.policy_id else None
+    if row is None or "respond" not in clocks.policy_spec(row).targets:
+        row = next((r for r in repository.active_policies(session) if r.code == DEFAULT_CODE), None) \
+            or repository.latest_policy(session, DEFAULT_CODE)
+    spec = clocks.policy_spec(row) if row is not None else None
+    if spec is None or "respond" not in spec.targets:
+        raise PolicyNotFound(DEFAULT_CODE)
+    goal = spec.targets["respond"]
+    target = timedelta(minutes=goal.minutes)
+    try:
+        return clocks.calendar(session, goal.calendar).add(now, target)
+    except HolidayDataMissing:  # beyond the holiday data: natural time, as clocks do (never later)
+        return now + target
 
 
 def scan_due(session: Session, now: datetime) -> int:

@@ -142,6 +142,16 @@ def intensity_0_5(value: float) -> int:
     return max(0, min(5, round(value * 5)))
 
 
+def opening_priority(ticket_type: str | None, segment: str | None, emotion: str, emotion_intensity: int) -> str:
+    """The priority a ticket opens with unless the agent sets one: high for 12315/工信部
+    transfers, VIP and government-enterprise customers, and very angry callers."""
+    if ticket_type == "external" or segment in ("vip", "government_enterprise"):
+        return "high"
+    if emotion == "angry" and emotion_intensity >= 4:
+        return "high"
+    return "normal"
+
+
 def urgency_priority(priority: str, urgency: str) -> str:
     """The higher of the current priority and what the urgency calls for."""
     wanted = URGENCY_PRIORITY.get(urgency)

@@ -64,11 +64,7 @@ def _number(session: Session, now: datetime) -> str:
 def _initial_priority(data: TicketCreate, segment: str) -> str:
     if data.priority is not None:
         return data.priority
-    if data.type == "external" or segment in ("vip", "government_enterprise"):
-        return "high"
-    if data.emotion == "angry" and data.emotion_intensity >= 4:
-        return "high"
-    return "normal"
+    return classification.opening_priority(data.type, segment, data.emotion, data.emotion_intensity)
 
 
 def open_ticket(

@@ -59,6 +59,8 @@ class IntakeSuggestion(BaseModel):
     emotion_intensity: float
     urgency: str
     urgency_score: float
+    priority: str = Field(default="normal", description="the priority the ticket would open with (segment, emotion, "
+                                                         "raised by the urgency)")
     hint: str
     hint_en: str
     evidence: list[EvidenceView]

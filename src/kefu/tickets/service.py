@@ -74,6 +74,7 @@ __all__ = [
     "propose_remedy",
     "reclassify",
     "record_finding",
+    "record_satisfaction",
     "reopen",
     "repeat_chain",
     "resolve",
@@ -87,6 +88,8 @@ __all__ = [
 ]
 
 DEFAULT_REOPEN_WINDOW_DAYS = 7
+# A customer rates the service once the ticket is handled.
+RATEABLE_STATUSES = frozenset({Status.RESOLVED, Status.RETURN_VISIT, Status.CLOSED})
 
 
 def _subscriber_scope(viewer: Principal) -> int | None:
@@ -280,6 +283,9 @@ def wait_on_customer(
     session: Session, ticket_id: int, *, reason: str, by: Principal, now: datetime, version: int | None = None
 ) -> Ticket:
     """The ticket waits for the customer (documents, a callback time …); SLA clocks pause."""
+    if not reason.strip():
+        raise MissingField("reason", "请填写在等客户什么（如补充材料、约定回电时间）",
+                           "Say what the customer is to provide (documents, a callback time)")
     ticket = changes.load(session, ticket_id)
     changes.check_version(ticket, version)
     lifecycle.ensure_action(ticket.status, "wait_on_customer")
@@ -297,6 +303,8 @@ def customer_replied(
     session: Session, ticket_id: int, *, text: str, by: Principal, now: datetime, version: int | None = None
 ) -> Ticket:
     """Staff record the customer's answer (e.g. they called back); the clocks run again."""
+    if not text.strip():
+        raise MissingField("text", "请记录客户的答复", "Record what the customer answered")
     ticket = changes.load(session, ticket_id)
     changes.check_version(ticket, version)
     changes.log(session, ticket, kind="customer_message", by=by.actor, now=now, visibility="customer", text=text)
@@ -312,6 +320,20 @@ def _customer_replied(session: Session, ticket: Ticket, *, by: str, now: datetim
         changes.log(session, ticket, kind="customer_replied", by=by, now=now, visibility="customer",
                     waited_seconds=waited)
         record(session, TicketCustomerReplied(ticket_id=ticket.id, at=now), now=now)
+
+
+def record_satisfaction(
+    session: Session, ticket_id: int, *, score: int, label: str, comment: str, by: Principal, now: datetime
+) -> Ticket:
+    """The customer's satisfaction rating (kept by kefu.feedback) as a step of the ticket's
+    history, so staff and the customer see it on the ticket. Only a handled ticket is rated."""
+    ticket = changes.load(session, ticket_id, subscriber_id=_subscriber_scope(by))
+    if Status(ticket.status) not in RATEABLE_STATUSES:
+        raise lifecycle.InvalidTransition(ticket.status, "rate the service", wanted_zh="评价服务（办结后才能评价）")
+    changes.log(session, ticket, kind="satisfaction_rated", by=by.actor, now=now, visibility="customer",
+                score=score, label=label, text=comment or None)
+    changes.flush(session)
+    return ticket
 
 
 def transfer_coordinator(

@@ -28,6 +28,7 @@ SIMILAR_THRESHOLD = 0.25
 
 def suggest(
     session: Session, text: str, *, now: datetime, nlp: IntakeNlp, subscriber_id: int | None = None,
+    ticket_type: str | None = None,
 ) -> IntakeSuggestion:
     """Never fails on the text: empty, emoji-only or junk text comes back as `other` with
     confidence 0 and `rejected` set. An unknown subscriber is SubscriberNotFound."""
@@ -47,6 +48,10 @@ def suggest(
         emotion_intensity=result.emotion_intensity,
         urgency=result.urgency,
         urgency_score=round(result.urgency_score, 3),
+        # What the ticket would open with: the form applies it like the category (the agent may override).
+        priority=classification.urgency_priority(classification.opening_priority(
+            ticket_type, who.segment if who else None, result.emotion,
+            classification.intensity_0_5(result.emotion_intensity)), result.urgency),
         hint=result.hint,
         hint_en=result.hint_en,
         evidence=[EvidenceView(kind=e.kind, label=e.label, words=list(e.words)) for e in result.evidence],

@@ -49,6 +49,11 @@ def _return_path(request: Request) -> str | None:
     if request.method == "GET":
         query = request.url.query
         return safe_next(request.url.path + (f"?{query}" if query else ""))
+    # A form posted after the session expired: back to the page the form was on (same site
+    # only), where the browser restores what was typed (static/kefu.js, data-draft forms).
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.netloc and referer.netloc == request.url.netloc and referer.path:
+        return safe_next(referer.path + (f"?{referer.query}" if referer.query else ""))
     return None
 
 

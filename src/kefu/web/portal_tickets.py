@@ -1,10 +1,8 @@
 """The subscriber's tickets in the portal (phone-sized): my tickets with every customer-visible
 step, filing a complaint or fault report in plain words, answering a proposed remedy and
-rating the service once resolved. Another subscriber's ticket is 404 (the ticket service
-scopes every read and write to the caller's own tickets).
-
-The rating is stored as the subscriber's own message on the ticket (a "rating n/5" message),
-visible in its history: there is no survey module yet to hand it to."""
+rating the service once resolved (kept by kefu.feedback, shown in the ticket's history).
+Another subscriber's ticket is 404 (the ticket service scopes every read and write to the
+caller's own tickets)."""
 
 from __future__ import annotations
 
@@ -18,6 +16,7 @@ from kefu.api.deps import AppSettings, Authorize, DbSession, Now
 from kefu.api.intake import intake_nlp
 from kefu.core.errors import KefuError
 from kefu.core.pagination import Page
+from kefu.feedback import service as feedback
 from kefu.identity.roles import Principal, Role
 from kefu.tickets import schemas
 from kefu.tickets import service as tickets
@@ -61,8 +60,8 @@ EVENT_LABELS = {
     "attachment": "附件",
     "task_dispatched": "已派往相关部门处理",
     "customer_replied": "您的回复",
+    "satisfaction_rated": "您的服务评价",
 }
-STARS = (5, 4, 3, 2, 1)
 
 
 def _done(request: Request, target: str) -> Response:
@@ -120,10 +119,9 @@ def file_ticket(
 def ticket_page(request: Request, session: DbSession, ticket_id: int,
                 principal: Principal = Depends(SUBSCRIBER)) -> Response:
     detail = tickets.get_ticket(session, ticket_id, viewer=principal)
-    rated = any(e.kind == "customer_message" and str(e.detail.get("text", "")).startswith("服务评价")
-                for e in detail.history)
     return render(request, "portal/tickets_detail.html", t=detail, status_labels=STATUS_LABELS, kinds=KINDS,
-                  event_labels=EVENT_LABELS, who=who, rated=rated, stars=STARS)
+                  event_labels=EVENT_LABELS, who=who, rating=feedback.rating_of_ticket(session, ticket_id),
+                  scale=feedback.SCALE)
 
 
 @router.post("/portal/tickets/{ticket_id}/remedies/{remedy_id}/consent")
@@ -147,11 +145,8 @@ def message(request: Request, session: DbSession, now: Now, ticket_id: int, text
 
 
 @router.post("/portal/tickets/{ticket_id}/rating")
-def rate(request: Request, session: DbSession, now: Now, ticket_id: int, stars: int = Form(...),
+def rate(request: Request, session: DbSession, now: Now, ticket_id: int, score: int = Form(0),
          comment: str = Form(""), principal: Principal = Depends(SUBSCRIBER)) -> Response:
-    detail = tickets.get_ticket(session, ticket_id, viewer=principal)
-    if detail.status not in ("resolved", "return_visit", "closed") or stars not in STARS:
-        return _done(request, f"/portal/tickets/{ticket_id}")
-    text = f"服务评价 {stars}/5" + (f"：{comment.strip()[:400]}" if comment.strip() else "")
-    tickets.add_note(session, ticket_id, text=text, by=principal, now=now)
+    # A second submit (double click, another tab) keeps the first rating: one per ticket.
+    feedback.rate_ticket(session, ticket_id, score=score, comment=comment, channel="web", by=principal, now=now)
     return _done(request, f"/portal/tickets/{ticket_id}")

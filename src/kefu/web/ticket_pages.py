@@ -17,8 +17,10 @@ from kefu.api.intake import intake_nlp
 from kefu.core.errors import KefuError
 from kefu.core.pagination import Page
 from kefu.customers import service as customers
+from kefu.feedback import service as feedback
 from kefu.identity.roles import Principal, Role
-from kefu.tickets import schemas
+from kefu.sla import service as sla
+from kefu.tickets import lifecycle, schemas
 from kefu.tickets import service as tickets
 from kefu.tickets.lifecycle import OPEN_STATUSES
 from kefu.web.customers import LABELS as CUSTOMER_LABELS
@@ -42,6 +44,7 @@ VIEW = Authorize(*HANDLERS)
 OPEN = Authorize(*FRONT, Role.SUPERVISOR)
 SUGGEST = Authorize(*FRONT, Role.SUPERVISOR, Role.ADMIN)
 OPEN_VALUES = frozenset(s.value for s in OPEN_STATUSES)
+WAIT_VALUES = frozenset(s.value for s in lifecycle.ACTIONS["wait_on_customer"])
 AGENT_TYPES = ("complaint", "fault", "consultation", "service_request", "suggestion", "cross_region", "external")
 
 
@@ -60,9 +63,11 @@ def _queue(session: DbSession, principal: Principal, now: Any) -> list[dict[str,
     for f in filters:
         for item in tickets.list_tickets(session, f, page_=page, viewer=principal).items:
             found.setdefault(item.id, item)
+    # One query for the clocks of the whole page, not one per ticket.
+    clocks = sla.open_clocks_of_tickets(session, list(found), now=now)
     rows = []
     for item in found.values():
-        clock = least_time_left(clock_rows(session, item.id, now=now))
+        clock = least_time_left(clocks[item.id])
         rows.append({"ticket": item, "clock": clock, "mine": item.owner_id == principal.user_id})
     rows.sort(key=lambda r: (r["clock"] is None, r["clock"].remaining_seconds if r["clock"] else 0,
                              -r["ticket"].created_at.timestamp()))
@@ -144,8 +149,9 @@ async def suggest_fragment(request: Request, session: DbSession, now: Now, setti
         subscriber_id = int(str(form.get("subscriber_id", "")))
     except ValueError:
         subscriber_id = None
-    result = tickets.suggest(session, text, subscriber_id=subscriber_id, now=now, nlp=intake_nlp(settings)) \
-        if text else None
+    ticket_type = str(form.get("type", "")) or None
+    result = tickets.suggest(session, text, subscriber_id=subscriber_id, now=now, nlp=intake_nlp(settings),
+                             ticket_type=ticket_type) if text else None
     return render(request, "tickets/_suggest.html", s=result, **LABELS)
 
 
@@ -160,5 +166,7 @@ def ticket_page(request: Request, session: DbSession, now: Now, ticket_id: int,
         request, "tickets/detail.html", t=detail, clocks=clocks, countdown=countdown, who=who, view=view,
         steps=steps(detail.status, principal, has_proposed_remedy=proposed), now=now, **LABELS,
         may_escalate=principal.has_any(frozenset(SUPERVISORS)) and detail.status in OPEN_VALUES,
+        may_wait=detail.waiting_since is None and detail.status in WAIT_VALUES,
         products=[(p.product_code, p.product_name) for p in view.products],
+        rating=feedback.rating_of_ticket(session, ticket_id),
     )

@@ -44,7 +44,7 @@ LABELS: dict[str, Any] = {
         "return_visit": "回访", "escalated": "升级", "priority_raised": "提高优先级", "waiting_on_customer": "等待客户",
         "attachment": "附件", "linked": "关联工单", "repeat_of": "重复投诉", "repeat_detected": "识别为重复投诉",
         "classified": "自动分类", "reclassified": "更正分类", "coordinator": "协调专员", "problem_linked": "关联问题",
-        "edited": "修改", "deleted": "删除",
+        "edited": "修改", "deleted": "删除", "satisfaction_rated": "客户评价",
     },
 }
 

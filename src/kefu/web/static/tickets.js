@@ -1,8 +1,8 @@
 // Ticket pages: SLA countdowns and intake suggestions.
 // [data-remaining] holds the business seconds left the server computed; running clocks tick
 // down once a second (the queue re-reads the server every 30 s, which corrects any drift
-// outside service hours). The suggestions panel fills the form's category, department and
-// emotion unless the agent has chosen them.
+// outside service hours). The suggestions panel fills the form's category, department,
+// emotion and priority (the urgency as the ticket would get it) unless the agent has chosen them.
 (function () {
   "use strict";
   function show(seconds) {
@@ -30,7 +30,7 @@
     if (!event.target || event.target.id !== "suggest") return;
     var panel = event.target.querySelector(".suggest");
     if (!panel) return;
-    ["category", "department", "emotion"].forEach(function (name) {
+    ["category", "department", "emotion", "priority"].forEach(function (name) {
       var field = document.querySelector('[data-suggested="' + name + '"]');
       var value = panel.dataset[name];
       if (field && value && field.dataset.touched !== "1") {
