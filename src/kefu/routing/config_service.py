@@ -12,6 +12,7 @@ from kefu.core.errors import Conflict
 from kefu.routing import repository
 from kefu.routing.errors import UnknownQueue
 from kefu.routing.models import RoutingQueue, RoutingWorkflow
+from kefu.routing.settings import RoutingSettings, parse_settings
 from kefu.routing.workflow import QueueSpec, Workflow, parse_workflow, queue_spec
 
 
@@ -59,6 +60,7 @@ def save_workflow(session: Session, *, definition: dict[str, Any], by: str, now:
     """Saves a new version and makes it the active one; the old versions stay readable."""
     names = [q.name for q in repository.queues(session)]
     parse_workflow(definition, queues=names)
+    parse_settings(definition, queues=names)
     name = str(definition.get("name") or "default")
     row = RoutingWorkflow(name=name, version=repository.latest_version(session, name) + 1, definition=dict(definition),
                           active=True, created_by=by, created_at=now)
@@ -73,6 +75,12 @@ def active_workflow(session: Session) -> tuple[RoutingWorkflow, Workflow]:
     if row is None:
         raise NoWorkflow()
     return row, parse_workflow(row.definition, version=row.version)
+
+
+def active_settings(session: Session) -> RoutingSettings:
+    """Offer timeout and callback policy of the active workflow version (defaults without one)."""
+    row = repository.active_workflow(session)
+    return parse_settings(row.definition) if row is not None else RoutingSettings()
 
 
 def workflow_versions(session: Session, name: str) -> list[RoutingWorkflow]:

@@ -18,12 +18,13 @@ from kefu.routing import callbacks as cb
 from kefu.routing import config_service, repository
 from kefu.routing.engine import RoutingEngine
 from kefu.routing.errors import ContactNotFound, ContactNotQueued, OfferNoLongerValid
-from kefu.routing.events import ContactAssigned, ContactEnded, ContactOffered
+from kefu.routing.events import CallbackFinished, ContactAssigned, ContactEnded, ContactOffered
 from kefu.routing.models import RoutingContact
 from kefu.routing.state import CHANNEL_CLASS, channel_class
 
-OFFER_SECONDS = 20
-POLICY = cb.CallbackPolicy()
+# On the durable queue a callback's priority is stored on its row and raised by its SLA
+# clock (warned, breached: see callback_sla_step), so the engine adds no boosts of its own.
+STORED_PRIORITY = cb.CallbackPolicy(boosts=())
 
 
 def to_seconds(at: datetime) -> float:
@@ -38,7 +39,7 @@ def build_engine(session: Session, *, now: datetime, lock: bool) -> RoutingEngin
     """The engine with every signed-in agent this transaction could lock, with live loads."""
     _, workflow = config_service.active_workflow(session)
     engine = RoutingEngine(config_service.queue_specs(session), workflow, hours=agents.all_group_hours(session),
-                           offer_timeout=None, callback_policy=POLICY)
+                           offer_timeout=None, callback_policy=STORED_PRIORITY)
     # Lock the agents first, then count their contacts: a dispatcher that offered to one of
     # them has committed by the time we hold its row, so its offers are in the count.
     signed_in = agents.routable_agents(session, lock=lock)
@@ -101,6 +102,7 @@ def dispatch(session: Session, *, now: datetime) -> list[RoutingContact]:
                 step_started=to_seconds(row.step_started_at or row.arrived_at), declined_by=row.declined_by, dispatch=False,
             )
     offers = engine.dispatch_all(t)
+    settings = config_service.active_settings(session)
     for row in rows.values():
         contact = engine.contacts[row.id]
         row.step, row.step_started_at = contact.step, _dt(contact.step_started)
@@ -111,7 +113,7 @@ def dispatch(session: Session, *, now: datetime) -> list[RoutingContact]:
     for offer in offers:
         row = rows[offer.contact.id]
         row.state, row.agent_id, row.offer_seq = "offered", int(offer.agent.id), row.offer_seq + 1
-        row.offered_at, row.offer_expires_at = now, now + timedelta(seconds=OFFER_SECONDS)
+        row.offered_at, row.offer_expires_at = now, now + settings.for_queue(row.queue_name).offer_timeout
         record(session, ContactOffered(row.id, row.agent_id, row.queue_name or "", now), now=now)
         offered.append(row)
     session.flush()
@@ -209,6 +211,21 @@ def abandon(session: Session, contact_id: int, *, now: datetime) -> RoutingConta
     row.state, row.ended_at, row.outcome, row.offer_expires_at = "abandoned", now, "abandoned", None
     session.flush()
     record(session, ContactEnded(row.id, row.agent_id, "abandoned", now), now=now)
+    if row.kind == "callback":
+        record(session, CallbackFinished(row.id, "cancelled", now), now=now)
+    return row
+
+
+def callback_sla_step(session: Session, contact_id: int, *, stage: str, now: datetime) -> RoutingContact | None:
+    """The appointment's SLA clock warned or breached: its priority rises to the stage's
+    (never falls), so it climbs past live callers as its due time nears. Idempotent."""
+    row = repository.contact_by_id(session, contact_id, for_update=True)
+    if row is None or row.kind != "callback" or row.state in ("ended", "abandoned"):
+        return None
+    wanted = STORED_PRIORITY.base_priority + cb.SLA_STAGE_BOOST[stage]
+    if row.priority < wanted:
+        row.priority = wanted
+        session.flush()
     return row
 
 
