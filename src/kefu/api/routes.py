@@ -8,7 +8,8 @@ from fastapi import APIRouter
 def routers() -> list[APIRouter]:
     from kefu.api import agents, auth, customers, health, intake, knowledge, routing, sla, tickets, tmf621
     from kefu.api import robot as robot_api
+    from kefu.api import robot_review as robot_review_api
 
     return [health.router, auth.router, knowledge.router, customers.router, tickets.router, tickets.problems_router,
             sla.router, agents.router, routing.router, intake.router, intake.tickets_router, robot_api.router,
-            *tmf621.routers()]
+            robot_review_api.router, *tmf621.routers()]
