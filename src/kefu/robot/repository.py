@@ -115,7 +115,8 @@ def idle_open(session: Session, *, before: datetime, limit: int = 500) -> list[C
 
 
 def robot_answers(
-    session: Session, *, since: datetime, flagged: bool, limit: int, offset: int = 0
+    session: Session, *, since: datetime | None, flagged: bool, limit: int, offset: int = 0,
+    turn_id: int | None = None,
 ) -> list[tuple[Turn, str, Correction | None]]:
     """(robot FAQ turn, the customer's question before it, its review), newest first;
     `flagged`: only thumbed-down or unsure answers that no agent has reviewed yet."""
@@ -130,8 +131,12 @@ def robot_answers(
         select(Turn, QuestionTurn.text, Correction)
         .join(QuestionTurn, QuestionTurn.id == question_id)
         .outerjoin(Correction, Correction.turn_id == Turn.id)
-        .where(Turn.speaker == "robot", Turn.intent == "faq", Turn.created_at >= since)
+        .where(Turn.speaker == "robot", Turn.intent == "faq")
     )
+    if since is not None:
+        query = query.where(Turn.created_at >= since)
+    if turn_id is not None:
+        query = query.where(Turn.id == turn_id)
     if flagged:
         query = query.where((Turn.kind == "unsure") | (Turn.feedback == "down"), Correction.id.is_(None))
     rows = session.execute(query.order_by(Turn.id.desc()).limit(limit).offset(offset)).all()

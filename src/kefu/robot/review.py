@@ -43,10 +43,11 @@ def _article_question(session: Session, article_id: int | None, cache: dict[int,
 
 
 def answers(
-    session: Session, *, now: datetime, flagged: bool = True, limit: int = 50, offset: int = 0
+    session: Session, *, now: datetime, flagged: bool = True, limit: int = 50, offset: int = 0,
+    turn_id: int | None = None,
 ) -> list[ReviewItemOut]:
     """Robot answers to review, newest first; `flagged`: thumbed-down or unsure, not yet reviewed."""
-    since = now - timedelta(days=REVIEW_DAYS)
+    since = now - timedelta(days=REVIEW_DAYS) if turn_id is None else None
     cache: dict[int, str | None] = {}
     return [
         ReviewItemOut(
@@ -55,10 +56,20 @@ def answers(
             article_question=_article_question(session, turn.article_id, cache), confidence=turn.confidence,
             feedback=turn.feedback, created_at=turn.created_at,
             correction=CorrectionOut.model_validate(correction) if correction else None,
+            right_article_question=_article_question(session, correction.right_article_id if correction else None,
+                                                     cache),
         )
         for turn, question, correction in repository.robot_answers(session, since=since, flagged=flagged,
-                                                                    limit=limit, offset=offset)
+                                                                    limit=limit, offset=offset, turn_id=turn_id)
     ]
+
+
+def answer(session: Session, turn_id: int, *, now: datetime) -> ReviewItemOut:
+    """One robot FAQ answer with its review (for the page after a review is saved)."""
+    found = answers(session, now=now, flagged=False, limit=1, turn_id=turn_id)
+    if not found:
+        raise TurnNotFound(turn_id)
+    return found[0]
 
 
 def conversation(session: Session, conversation_id: int) -> ReviewConversationOut:

@@ -152,6 +152,7 @@ class ReviewItemOut(BaseModel):
     feedback: str | None
     created_at: datetime
     correction: CorrectionOut | None
+    right_article_question: str | None = None
 
 
 class ReviewConversationOut(BaseModel):

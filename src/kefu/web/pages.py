@@ -19,7 +19,8 @@ def install(app: FastAPI) -> None:
 def routers() -> list[APIRouter]:
     from kefu.web import admin, board, customers, portal, portal_tickets, staff, ticket_actions, ticket_pages
     from kefu.web import robot_chat as robot_chat_pages
+    from kefu.web import robot_review as robot_review_pages
 
     return [staff.router, portal.router, customers.router, admin.router,
             ticket_pages.router, ticket_actions.router, portal_tickets.router,
-            robot_chat_pages.router, board.router]
+            robot_chat_pages.router, board.router, robot_review_pages.router]
