@@ -1,4 +1,5 @@
-"""callback SLA clocks (sla_clocks.subject) and agents' corrections of robot answers
+"""callback SLA clocks (sla_clocks.subject), agents' corrections of robot answers, and
+agent_profiles.attrs_stamp (routing's engine cache)
 
 Revision ID: 0063
 Revises: 0060
@@ -19,6 +20,8 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table('agent_profiles', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('attrs_stamp', sa.String(length=32), server_default='', nullable=False))
     with op.batch_alter_table('sla_clocks', schema=None) as batch_op:
         batch_op.add_column(sa.Column('subject', sa.String(length=12), server_default='ticket', nullable=False))
     op.create_table('robot_corrections',
@@ -49,3 +52,5 @@ def downgrade() -> None:
     op.drop_table('robot_corrections')
     with op.batch_alter_table('sla_clocks', schema=None) as batch_op:
         batch_op.drop_column('subject')
+    with op.batch_alter_table('agent_profiles', schema=None) as batch_op:
+        batch_op.drop_column('attrs_stamp')

@@ -15,7 +15,7 @@ from kefu.agents.presence import Presence
 from kefu.core.errors import InvalidInput, PermissionDenied
 from kefu.core.events import record
 from kefu.routing import callbacks as cb
-from kefu.routing import config_service, repository
+from kefu.routing import config_service, engine_cache, repository
 from kefu.routing.engine import RoutingEngine
 from kefu.routing.errors import ContactNotFound, ContactNotQueued, OfferNoLongerValid
 from kefu.routing.events import CallbackFinished, ContactAssigned, ContactEnded, ContactOffered
@@ -36,24 +36,32 @@ def _dt(t: float) -> datetime:
 
 
 def build_engine(session: Session, *, now: datetime, lock: bool) -> RoutingEngine:
-    """The engine with every signed-in agent this transaction could lock, with live loads."""
+    """The engine with every signed-in agent this transaction could lock, with live loads.
+    Queue memberships come from the dispatcher's cache (engine_cache) unless switched off."""
     _, workflow = config_service.active_workflow(session)
-    engine = RoutingEngine(config_service.queue_specs(session), workflow, hours=agents.all_group_hours(session),
-                           offer_timeout=None, callback_policy=STORED_PRIORITY)
+    specs = config_service.queue_specs(session)
+    engine = RoutingEngine(specs, workflow, hours=agents.all_group_hours(session), offer_timeout=None,
+                           callback_policy=STORED_PRIORITY)
     # Lock the agents first, then count their contacts: a dispatcher that offered to one of
     # them has committed by the time we hold its row, so its offers are in the count.
-    signed_in = agents.routable_agents(session, lock=lock)
+    if engine_cache.is_enabled():
+        roster = agents.routable_roster(session, lock=lock)
+        profiles = engine_cache.agent_profiles(session, [(a.id, a.attrs_stamp) for a in roster], specs=specs)
+        signed_in = [(a, profiles[a.id].attrs, profiles[a.id].queues) for a in roster if a.id in profiles]
+    else:
+        signed_in = [(a, a.attrs, None) for a in agents.routable_agents(session, lock=lock)]
     loads, offered = repository.agent_loads(session)
     handled = repository.handled_since(session, now - timedelta(hours=12))
     ended = repository.last_ended(session)
-    for agent in signed_in:
+    for agent, attrs, member_of in signed_in:
         load: dict[str, int] = {}
         for channel, n in loads.get(agent.id, {}).items():
             load[channel_class(channel)] = load.get(channel_class(channel), 0) + n
         idle = max(agent.presence_since, ended.get(agent.id, agent.presence_since))
         ready = agent.presence in (Presence.READY, Presence.TALKING) and agent.id not in offered
-        engine.add_agent(agent.id, attrs=agent.attrs, capacity=agent.capacity, ready=ready, now=to_seconds(now),
-                         load=load, handled=handled.get(agent.id, 0), idle_since=to_seconds(idle))
+        engine.add_agent(agent.id, attrs=attrs, capacity=agent.capacity, ready=ready, now=to_seconds(now),
+                         load=load, handled=handled.get(agent.id, 0), idle_since=to_seconds(idle),
+                         member_of=member_of)
     return engine
 
 
