@@ -62,16 +62,18 @@ def groups(session: Session) -> list[AgentGroup]:
 
 
 def roster(
-    session: Session, *, presence: Sequence[str], lock: bool
+    session: Session, *, presence: Sequence[str], lock: bool, ids: Sequence[int] | None = None
 ) -> list[tuple[int, str, datetime, int, int, int, str]]:
     """(id, presence, presence_since, voice, chat, email capacity, attrs_stamp) of active
-    agents, plain rows (no ORM objects); locked as `agents` locks them."""
+    agents (of `ids` if given), plain rows (no ORM objects); locked as `agents` locks them."""
     query = (
         select(AgentProfile.id, AgentProfile.presence, AgentProfile.presence_since, AgentProfile.capacity_voice,
                AgentProfile.capacity_chat, AgentProfile.capacity_email, AgentProfile.attrs_stamp)
         .where(AgentProfile.active.is_(True), AgentProfile.presence.in_(list(presence)))
         .order_by(AgentProfile.id)
     )
+    if ids is not None:
+        query = query.where(AgentProfile.id.in_(list(ids)))
     if lock:
         query = query.with_for_update(skip_locked=True, of=AgentProfile)
     return [tuple(row) for row in session.execute(query)]  # type: ignore[misc]

@@ -225,14 +225,15 @@ class RosterEntry:
     attrs_stamp: str
 
 
-def routable_roster(session: Session, *, lock: bool = False) -> list[RosterEntry]:
-    """Every signed-in agent as plain values, cheap enough for every dispatch tick; the
-    attributes that change rarely come from `attributes` when `attrs_stamp` changed."""
+def routable_roster(session: Session, *, lock: bool = False, ids: list[int] | None = None) -> list[RosterEntry]:
+    """Every signed-in agent (of `ids` if given) as plain values, cheap enough for every
+    dispatch tick; the attributes that change rarely come from `attributes` when
+    `attrs_stamp` changed. With lock, rows another transaction holds are skipped."""
     signed_in = [p.value for p in Presence if p is not Presence.SIGNED_OUT]
+    rows = repository.roster(session, presence=signed_in, lock=lock, ids=ids)
     return [
         RosterEntry(agent_id, presence, since, {"voice": voice, "chat": chat, "email": email}, stamp)
-        for agent_id, presence, since, voice, chat, email, stamp in repository.roster(session, presence=signed_in,
-                                                                                       lock=lock)
+        for agent_id, presence, since, voice, chat, email, stamp in rows
     ]
 
 

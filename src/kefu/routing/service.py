@@ -42,27 +42,57 @@ def build_engine(session: Session, *, now: datetime, lock: bool) -> RoutingEngin
     specs = config_service.queue_specs(session)
     engine = RoutingEngine(specs, workflow, hours=agents.all_group_hours(session), offer_timeout=None,
                            callback_policy=STORED_PRIORITY)
-    # Lock the agents first, then count their contacts: a dispatcher that offered to one of
-    # them has committed by the time we hold its row, so its offers are in the count.
     if engine_cache.is_enabled():
-        roster = agents.routable_roster(session, lock=lock)
-        profiles = engine_cache.agent_profiles(session, [(a.id, a.attrs_stamp) for a in roster], specs=specs)
-        signed_in = [(a, profiles[a.id].attrs, profiles[a.id].queues) for a in roster if a.id in profiles]
+        signed_in, loads, offered = _cached_roster(session, specs=specs, lock=lock)
     else:
-        signed_in = [(a, a.attrs, None) for a in agents.routable_agents(session, lock=lock)]
-    loads, offered = repository.agent_loads(session)
+        # Lock the agents first, then count their contacts: a dispatcher that offered to one of
+        # them has committed by the time we hold its row, so its offers are in the count.
+        signed_in = [(a, a.attrs, None, True) for a in agents.routable_agents(session, lock=lock)]
+        loads, offered = repository.agent_loads(session)
     handled = repository.handled_since(session, now - timedelta(hours=12))
     ended = repository.last_ended(session)
-    for agent, attrs, member_of in signed_in:
+    for agent, attrs, member_of, routable in signed_in:
         load: dict[str, int] = {}
         for channel, n in loads.get(agent.id, {}).items():
             load[channel_class(channel)] = load.get(channel_class(channel), 0) + n
         idle = max(agent.presence_since, ended.get(agent.id, agent.presence_since))
-        ready = agent.presence in (Presence.READY, Presence.TALKING) and agent.id not in offered
+        ready = routable and agent.presence in (Presence.READY, Presence.TALKING) and agent.id not in offered
         engine.add_agent(agent.id, attrs=attrs, capacity=agent.capacity, ready=ready, now=to_seconds(now),
                          load=load, handled=handled.get(agent.id, 0), idle_since=to_seconds(idle),
                          member_of=member_of)
     return engine
+
+
+def _has_room(agent: agents.RosterEntry, loads: dict[str, int], offered: set[int]) -> bool:
+    """Could take a contact now (generously: any capacity class with room)."""
+    if agent.presence not in (Presence.READY, Presence.TALKING) or agent.id in offered:
+        return False
+    used: dict[str, int] = {}
+    for channel, n in loads.items():
+        used[channel_class(channel)] = used.get(channel_class(channel), 0) + n
+    return any(used.get(cls, 0) < cap for cls, cap in agent.capacity.items())
+
+
+def _cached_roster(
+    session: Session, *, specs: list[Any], lock: bool
+) -> tuple[list[tuple[Any, dict[str, Any], tuple[str, ...], bool]], dict[int, dict[str, int]], set[int]]:
+    """Signed-in agents with cached attributes and memberships. With lock, only the agents
+    who could take a contact are locked (SKIP LOCKED) — a handful, not all 2,000 — and the
+    loads are counted again after: a dispatcher that offered to one of them has committed
+    by the time we hold its row, so its offers are in the count. The others stay in the
+    engine as not routable this tick."""
+    roster = agents.routable_roster(session)
+    loads, offered = repository.agent_loads(session)
+    routable = {a.id for a in roster}
+    if lock:
+        free = [a.id for a in roster if _has_room(a, loads.get(a.id, {}), offered)]
+        locked = {a.id: a for a in agents.routable_roster(session, lock=True, ids=free)} if free else {}
+        roster = [locked.get(a.id, a) for a in roster]
+        routable = set(locked)
+        loads, offered = repository.agent_loads(session)
+    profiles = engine_cache.agent_profiles(session, [(a.id, a.attrs_stamp) for a in roster], specs=specs)
+    return ([(a, profiles[a.id].attrs, profiles[a.id].queues, a.id in routable) for a in roster if a.id in profiles],
+            loads, offered)
 
 
 def receive_contact(
@@ -113,8 +143,13 @@ def dispatch(session: Session, *, now: datetime) -> list[RoutingContact]:
     settings = config_service.active_settings(session)
     for row in rows.values():
         contact = engine.contacts[row.id]
-        row.step, row.step_started_at = contact.step, _dt(contact.step_started)
-        row.queue_name = contact.queue.name if contact.queue is not None else row.queue_name
+        # Written only when the step moved: the float round trip would otherwise differ by a
+        # microsecond and rewrite every waiting row on every tick.
+        started = row.step_started_at or row.arrived_at
+        if contact.step != row.step or abs(contact.step_started - to_seconds(started)) > 1e-3:
+            row.step, row.step_started_at = contact.step, _dt(contact.step_started)
+        if contact.queue is not None and contact.queue.name != row.queue_name:
+            row.queue_name = contact.queue.name
         if row.state == "scheduled":
             row.state = "queued"
     offered = []
