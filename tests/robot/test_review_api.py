@@ -55,3 +55,12 @@ def test_the_review_page_posts_in_place_and_the_figures_page_shows_it(client, se
     assert 'data-count="reviewed-wrong">1<' in figures.text and "宽带密码忘了怎么办" in figures.text
     english = client.get("/robot/metrics?lang=en", headers=HTML)
     assert "Answer accuracy" in english.text
+
+
+def test_any_conversation_opens_whole_for_a_reviewer(client, session, now):
+    _, chat, reply = _wrong_answer(session, now)
+    login_staff(client, session, roles=("kb_editor",), now=now)
+    found = client.get(f"/robot/review/conversation?id={chat.conversation_id}", headers=HTML, follow_redirects=True)
+    assert found.status_code == 200 and "宽带密码忘了怎么办" in found.text
+    assert f'id="answer-{reply.turn_id}"' in found.text
+    assert client.get("/robot/review/conversations/999999", headers=HTML).status_code == 404

@@ -44,6 +44,12 @@ def review_page(request: Request, session: DbSession, now: Now, show: str = Quer
     return render(request, "robot_review/answers.html", items=items, show=show, verdicts=VERDICTS, kinds=KINDS)
 
 
+@router.get("/robot/review/conversation")
+def find_conversation(id: int = Query(..., ge=1), _: Principal = Depends(REVIEWERS)) -> Response:  # noqa: A002
+    """The "open conversation no." box: any conversation by its number."""
+    return RedirectResponse(f"/robot/review/conversations/{id}", status_code=303)
+
+
 @router.get("/robot/review/conversations/{conversation_id}")
 def conversation_page(conversation_id: int, request: Request, session: DbSession, now: Now,
                       _: Principal = Depends(REVIEWERS)) -> Response:
