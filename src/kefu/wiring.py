@@ -31,7 +31,33 @@ def event_handlers() -> HandlerMap:
     handlers: HandlerMap = {}
     _sla_handlers(handlers)
     _tmf_hub_handlers(handlers)
+    _callback_sla_handlers(handlers)
     return handlers
+
+
+def _callback_sla_handlers(handlers: HandlerMap) -> None:
+    """Callback appointments are timed by SLA clocks; routing and sla sit side by side, so
+    the composition root adapts one's events to the other's service (issue #7 part 5)."""
+    from kefu.routing import events as r
+    from kefu.routing import service as routing
+    from kefu.sla import events as s
+    from kefu.sla import service as sla
+
+    def start_clock(session: Session, event: r.CallbackRegistered, now: datetime) -> None:
+        sla.start_callback_clock(session, event.contact_id, within_seconds=event.within_seconds,
+                                 department=event.group, segment=event.segment, at=event.at, now=now)
+
+    def stop_clock(session: Session, event: r.CallbackFinished, now: datetime) -> None:
+        sla.finish_callback_clock(session, event.contact_id, outcome=event.outcome, at=event.at, now=now)
+
+    def raise_priority(session: Session, event: s.SlaClockStepped, now: datetime) -> None:
+        if event.subject == "callback":
+            routing.callback_sla_step(session, event.subject_id, stage=event.stage, now=now)
+
+    for event, handler in (
+        (r.CallbackRegistered, start_clock), (r.CallbackFinished, stop_clock), (s.SlaClockStepped, raise_priority),
+    ):
+        handlers.setdefault(event, []).append(handler)  # type: ignore[arg-type]
 
 
 def _sla_handlers(handlers: HandlerMap) -> None:

@@ -4,6 +4,7 @@ presence log every KPI (sign-in rate, occupancy, wrap-up time) is computed from.
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, Integer, String
@@ -39,6 +40,12 @@ class AgentProfile(Base):
     presence_since: Mapped[datetime]
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime]
+    # A fresh token whenever skills, language or groups change: routing keeps each agent's
+    # queue memberships between dispatch ticks and recomputes them only when it changes.
+    attrs_stamp: Mapped[str] = mapped_column(String(32), default=lambda: uuid.uuid4().hex, server_default="")
+
+    def touch_attrs(self) -> None:
+        self.attrs_stamp = uuid.uuid4().hex
 
     skills: Mapped[list[AgentSkill]] = relationship(lazy="raise", cascade="all, delete-orphan")
     memberships: Mapped[list[AgentGroupMember]] = relationship(lazy="raise", cascade="all, delete-orphan")

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from kefu.agents.models import AgentGroup, AgentGroupMember, AgentProfile, PresenceLog, Skill
+from kefu.agents.models import AgentGroup, AgentGroupMember, AgentProfile, AgentSkill, PresenceLog, Skill
 
 
 def _with_details():
@@ -59,6 +59,45 @@ def group_by_code(session: Session, code: str) -> AgentGroup | None:
 
 def groups(session: Session) -> list[AgentGroup]:
     return list(session.scalars(select(AgentGroup).order_by(AgentGroup.code)))
+
+
+def roster(
+    session: Session, *, presence: Sequence[str], lock: bool, ids: Sequence[int] | None = None
+) -> list[tuple[int, str, datetime, int, int, int, str]]:
+    """(id, presence, presence_since, voice, chat, email capacity, attrs_stamp) of active
+    agents (of `ids` if given), plain rows (no ORM objects); locked as `agents` locks them."""
+    query = (
+        select(AgentProfile.id, AgentProfile.presence, AgentProfile.presence_since, AgentProfile.capacity_voice,
+               AgentProfile.capacity_chat, AgentProfile.capacity_email, AgentProfile.attrs_stamp)
+        .where(AgentProfile.active.is_(True), AgentProfile.presence.in_(list(presence)))
+        .order_by(AgentProfile.id)
+    )
+    if ids is not None:
+        query = query.where(AgentProfile.id.in_(list(ids)))
+    if lock:
+        query = query.with_for_update(skip_locked=True, of=AgentProfile)
+    return [tuple(row) for row in session.execute(query)]  # type: ignore[misc]
+
+
+def attributes_of(session: Session, ids: Sequence[int]) -> dict[int, tuple[str, str, dict[str, int], list[str]]]:
+    """(attrs_stamp, language, skill levels, group codes) of the given agents."""
+    found: dict[int, tuple[str, str, dict[str, int], list[str]]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = list(ids[start:start + 500])
+        for agent_id, stamp, language in session.execute(
+            select(AgentProfile.id, AgentProfile.attrs_stamp, AgentProfile.language).where(AgentProfile.id.in_(chunk))
+        ):
+            found[agent_id] = (stamp, language, {}, [])
+        for agent_id, skill, level in session.execute(
+            select(AgentSkill.agent_id, AgentSkill.skill, AgentSkill.level).where(AgentSkill.agent_id.in_(chunk))
+        ):
+            found[agent_id][2][skill] = level
+        for agent_id, code in session.execute(
+            select(AgentGroupMember.agent_id, AgentGroup.code).join(AgentGroup, AgentGroup.id == AgentGroupMember.group_id)
+            .where(AgentGroupMember.agent_id.in_(chunk))
+        ):
+            found[agent_id][3].append(code)
+    return found
 
 
 def group_codes_by_agent(session: Session) -> dict[int, list[str]]:

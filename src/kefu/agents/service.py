@@ -110,6 +110,7 @@ def update_agent(
     agent.capacity_voice, agent.capacity_chat, agent.capacity_email = voice, chat, email
     if language is not None:
         agent.language = language
+    agent.touch_attrs()
     session.flush()
     return agent
 
@@ -142,6 +143,7 @@ def list_groups(session: Session) -> list[AgentGroup]:
 def add_to_group(session: Session, group: AgentGroup, agent: AgentProfile) -> None:
     if all(m.group_id != group.id for m in agent.memberships):
         agent.memberships.append(AgentGroupMember(group_id=group.id, agent_id=agent.id))
+        agent.touch_attrs()
         session.flush()
 
 
@@ -215,3 +217,33 @@ def routable_agents(session: Session, *, lock: bool = False) -> list[RoutableAge
 def agent_by_employee_no(session: Session, employee_no: str) -> AgentProfile | None:
     """The agent with this 工号 (how the telephony switch names the seat), or None."""
     return repository.agent_by_employee_no(session, employee_no)
+
+@dataclass(frozen=True)
+class RosterEntry:
+    """An agent's state as routing re-reads it every tick (no skills: see attributes)."""
+
+    id: int
+    presence: str
+    presence_since: datetime
+    capacity: dict[str, int]
+    attrs_stamp: str
+
+
+def routable_roster(session: Session, *, lock: bool = False, ids: list[int] | None = None) -> list[RosterEntry]:
+    """Every signed-in agent (of `ids` if given) as plain values, cheap enough for every
+    dispatch tick; the attributes that change rarely come from `attributes` when
+    `attrs_stamp` changed. With lock, rows another transaction holds are skipped."""
+    signed_in = [p.value for p in Presence if p is not Presence.SIGNED_OUT]
+    rows = repository.roster(session, presence=signed_in, lock=lock, ids=ids)
+    return [
+        RosterEntry(agent_id, presence, since, {"voice": voice, "chat": chat, "email": email}, stamp)
+        for agent_id, presence, since, voice, chat, email, stamp in rows
+    ]
+
+
+def attributes(session: Session, ids: list[int]) -> dict[int, tuple[str, dict[str, Any]]]:
+    """(attrs_stamp, expression attributes) per agent: skills, language and groups."""
+    return {
+        agent_id: (stamp, {"skills": skills, "language": language, "groups": groups})
+        for agent_id, (stamp, language, skills, groups) in repository.attributes_of(session, ids).items()
+    }

@@ -142,8 +142,9 @@ def suggest(session: Session, query: str, *, now: datetime, limit: int = 8) -> l
     return search(session, query, audience="agent", now=now, limit=limit, log=False).hits
 
 
-def read_answer(session: Session, article_id: int, *, audience: str, now: datetime) -> AnswerOut:
-    """The published answer, sanitised, if this audience may read it now; counts the use."""
+def read_answer(session: Session, article_id: int, *, audience: str, now: datetime, count_use: bool = True) -> AnswerOut:
+    """The published answer, sanitised, if this audience may read it now; counts the use
+    (unless `count_use` is false: a reviewer naming it is not a use)."""
     article = repository.article(session, article_id)
     if article is None:
         raise ArticleNotFound(article_id)
@@ -154,8 +155,9 @@ def read_answer(session: Session, article_id: int, *, audience: str, now: dateti
     expired = (version.valid_from and version.valid_from > now) or (version.valid_to and version.valid_to <= now)
     if expired or (audience != "agent" and version.visibility != "public"):
         raise ArticleNotAvailable(article_id)
-    article.usage_count += 1
-    session.flush()
+    if count_use:
+        article.usage_count += 1
+        session.flush()
     return AnswerOut(
         article_id=article_id, version=version.version_no, question=version.question,
         answer_html=render_html(version.answer), answer_text=plain_text(version.answer),
@@ -185,6 +187,26 @@ def feedback(session: Session, data: FeedbackIn, *, actor: str, now: datetime) -
     session.flush()
 
 
+def agent_correction(
+    session: Session, *, wrong_article_id: int | None, right_article_id: int | None, step: int, now: datetime
+) -> None:
+    """An agent's review of a robot answer reaches the ranking like readers' feedback: the
+    wrong article counts a thumbs-down and the right one a thumbs-up in the feedback prior
+    (step -1 takes a replaced review back). The index is marked changed at once: reviews
+    are few and deliberate, so the next search ranks with them."""
+    for article_id, verdict in ((wrong_article_id, "down"), (right_article_id, "up")):
+        article = repository.article(session, article_id) if article_id is not None else None
+        if article is not None:
+            _count(article, verdict, False, step)
+    repository.bump_index(session, now=now)
+    session.flush()
+
+
+def published_article(session: Session, article_id: int, *, now: datetime) -> AnswerOut:
+    """An article an agent may name as the right answer: published and valid now (any audience)."""
+    return read_answer(session, article_id, audience="agent", now=now, count_use=False)
+
+
 def _count(article: Article, verdict: str | None, resolved: bool, step: int) -> None:
     if verdict == "up":
         article.thumbs_up += step
@@ -211,4 +233,4 @@ def metrics(session: Session, *, now: datetime, days: int = 30, failed_limit: in
     )
 
 
-__all__ = ["Weights", "current_index", "feedback", "forget_indexes", "metrics", "plain_index", "read_answer", "search", "suggest"]
+__all__ = ["Weights", "agent_correction", "current_index", "feedback", "published_article", "forget_indexes", "metrics", "plain_index", "read_answer", "search", "suggest"]

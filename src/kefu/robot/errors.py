@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kefu.core.errors import Conflict, NotFound
+from kefu.core.errors import Conflict, InvalidInput, NotFound
 
 
 class ConversationNotFound(NotFound):
@@ -35,3 +35,10 @@ class TurnNotFound(NotFound):
             f"找不到机器人回复 {turn_id}，只能评价本会话中机器人的回答",
             f"Robot reply {turn_id} is not in this conversation; rate one of the robot's answers",
         )
+
+
+class BadCorrection(InvalidInput):
+    default_code = "robot_bad_correction"
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(zh, en)

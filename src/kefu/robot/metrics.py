@@ -3,11 +3,13 @@ contacts served by self-service), computed from the stored turns.
 
 - hit rate: FAQ questions answered confidently from the knowledge base / FAQ questions
   (unsure answers and the automatic hand-over after repeated failures are misses);
-- answer accuracy: thumbs up / (up + down) on the robot's answers;
+- answer accuracy: right / judged robot answers, where an answer is judged by the agent
+  who reviewed it (kefu.robot.review) or else by the customer's thumbs up/down;
 - self-service rate: conversations with at least one customer message that did not end
   with a human (not handed over) / all such conversations;
-- failed questions: what customers asked when the robot was unsure or was thumbed down,
-  most frequent first, for editors to write or improve articles.
+- failed questions: what customers asked when the robot was unsure, was thumbed down or
+  was marked wrong by an agent, most frequent first, for editors to write or improve
+  articles; knowledge gaps: the questions agents found no article for.
 """
 
 from __future__ import annotations
@@ -37,20 +39,46 @@ def figures(session: Session, *, now: datetime, days: int = 30, failed_limit: in
             confident += n if kind == "answer" else 0
         up += n if verdict == "up" else 0
         down += n if verdict == "down" else 0
+    right = wrong = reviewed_right = reviewed_wrong = 0
+    for thumbs, review, n in repository.judged_counts(session, since=since, until=until):
+        reviewed_right += n if review == "right" else 0
+        reviewed_wrong += n if review == "wrong" else 0
+        verdict = review or ("right" if thumbs == "up" else "wrong")
+        right += n if verdict == "right" else 0
+        wrong += n if verdict == "wrong" else 0
     failed: dict[str, list] = {}
-    for text, verdict, at in repository.failed_turns(session, since=since, until=until, limit=failed_limit):
-        key = " ".join(text.split())[:200]
-        entry = failed.setdefault(key, [0, 0, at])
+    gaps: dict[str, list] = {}
+    seen: set[int] = set()
+
+    def count(into: dict[str, list], text: str, at: datetime, *, down: bool = False, marked: bool = False) -> None:
+        entry = into.setdefault(" ".join(text.split())[:200], [0, 0, at, 0])
         entry[0] += 1
-        entry[1] += verdict == "down"
+        entry[1] += down
         entry[2] = max(entry[2], at)
-    ranked = sorted(failed.items(), key=lambda kv: (-kv[1][0], -kv[1][2].timestamp()))[:failed_limit]
+        entry[3] += marked
+
+    for turn_id, text, verdict, at in repository.failed_turns(session, since=since, until=until, limit=failed_limit):
+        seen.add(turn_id)
+        count(failed, text, at, down=verdict == "down")
+    for review in repository.wrong_by_review(session, since=since, until=until, limit=failed_limit):
+        if review.turn_id in seen:
+            failed[" ".join(review.question.split())[:200]][3] += 1
+        else:
+            count(failed, review.question, review.at, marked=True)
+        if review.gap:
+            count(gaps, review.question, review.at, marked=True)
     intents.pop("greeting", None)
     return MetricsOut(
         since=since, until=now, conversations=conversations, customer_messages=messages,
         faq_questions=faq, confident_answers=confident, hit_rate=_ratio(confident, faq),
-        thumbs_up=up, thumbs_down=down, answer_accuracy=_ratio(up, up + down),
+        thumbs_up=up, thumbs_down=down, reviewed_right=reviewed_right, reviewed_wrong=reviewed_wrong,
+        answer_accuracy=_ratio(right, right + wrong),
         handed_over=handed_over, self_service_rate=_ratio(conversations - handed_over, conversations),
         intents=dict(intents),
-        failed_questions=[FailedQuestion(text=t, times=n, thumbs_down=d, last_at=at) for t, (n, d, at) in ranked],
+        failed_questions=_ranked(failed, failed_limit), knowledge_gaps=_ranked(gaps, failed_limit),
     )
+
+
+def _ranked(found: dict[str, list], limit: int) -> list[FailedQuestion]:
+    ranked = sorted(found.items(), key=lambda kv: (-kv[1][0], -kv[1][2].timestamp()))[:limit]
+    return [FailedQuestion(text=t, times=n, thumbs_down=d, last_at=at, marked_wrong=m) for t, (n, d, at, m) in ranked]

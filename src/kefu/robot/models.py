@@ -55,3 +55,24 @@ class Turn(Base):
     conversation: Mapped[Conversation] = relationship(back_populates="turns", lazy="raise")
 
     __table_args__ = (Index("ix_robot_turns_conversation", "conversation_id", "id"),)
+
+
+class Correction(Base):
+    """An agent's review of one robot answer: right, or wrong with the article that fits
+    (none: a gap in the knowledge base for editors). One per answer; a re-review replaces it."""
+
+    __tablename__ = "robot_corrections"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    turn_id: Mapped[int] = mapped_column(ForeignKey("robot_turns.id", ondelete="CASCADE"), unique=True)
+    conversation_id: Mapped[int] = mapped_column(Integer, index=True)
+    verdict: Mapped[str] = mapped_column(String(8))  # right | wrong
+    question: Mapped[str] = mapped_column(Text)  # the customer's question the answer was for
+    answered_article_id: Mapped[int | None] = mapped_column(Integer)
+    right_article_id: Mapped[int | None] = mapped_column(Integer)
+    gap: Mapped[bool] = mapped_column(default=False)  # wrong and no article fits
+    note: Mapped[str | None] = mapped_column(String(500))
+    by: Mapped[str] = mapped_column(String(100))
+    at: Mapped[datetime]
+
+    __table_args__ = (Index("ix_robot_corrections_at", "at"),)

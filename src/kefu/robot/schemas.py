@@ -88,6 +88,7 @@ class FailedQuestion(BaseModel):
     times: int
     thumbs_down: int
     last_at: datetime
+    marked_wrong: int = 0  # by agents reviewing the answers
 
 
 class MetricsOut(BaseModel):
@@ -100,8 +101,64 @@ class MetricsOut(BaseModel):
     hit_rate: float | None = Field(description="share of FAQ questions answered confidently from the knowledge base")
     thumbs_up: int
     thumbs_down: int
-    answer_accuracy: float | None = Field(description="thumbs up / rated robot answers")
+    reviewed_right: int = 0
+    reviewed_wrong: int = 0
+    answer_accuracy: float | None = Field(
+        description="right / judged robot answers; an agent's review overrides the customer's thumbs")
     handed_over: int
     self_service_rate: float | None = Field(description="conversations with a question that ended without a human")
     intents: dict[str, int]
     failed_questions: list[FailedQuestion]
+    # Questions agents found no article for: what editors should write next.
+    knowledge_gaps: list[FailedQuestion] = Field(default_factory=list)
+
+
+class CorrectionIn(BaseModel):
+    """An agent's review of a robot answer: right, or wrong with the article that fits
+    (`right_article_id`) or none (`no_article_fits`: a gap for the editors)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    verdict: Literal["right", "wrong"]
+    right_article_id: int | None = None
+    no_article_fits: bool = False
+    note: str | None = Field(default=None, max_length=500)
+
+
+class CorrectionOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    turn_id: int
+    conversation_id: int
+    verdict: str
+    question: str
+    answered_article_id: int | None
+    right_article_id: int | None
+    gap: bool
+    note: str | None
+    by: str
+    at: datetime
+
+
+class ReviewItemOut(BaseModel):
+    turn_id: int
+    conversation_id: int
+    question: str
+    answer: str
+    kind: str
+    article_id: int | None
+    article_question: str | None
+    confidence: float | None
+    feedback: str | None
+    created_at: datetime
+    correction: CorrectionOut | None
+    right_article_question: str | None = None
+
+
+class ReviewConversationOut(BaseModel):
+    id: int
+    channel: str
+    status: str
+    created_at: datetime
+    turns: list[TurnOut]
+    corrections: list[CorrectionOut]

@@ -41,6 +41,11 @@ class CallbackPolicy:
     boosts: tuple[tuple[timedelta, int], ...] = ((timedelta(minutes=30), 10), (timedelta(minutes=10), 30))
 
 
+# On the durable queue the boosts follow the appointment's SLA clock: level with live
+# callers once it warns (its older place wins), ahead of them once it is due.
+SLA_STAGE_BOOST = {"warned": 10, "breached": 30}
+
+
 @dataclass(frozen=True)
 class Appointment:
     not_before: datetime

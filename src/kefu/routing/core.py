@@ -95,10 +95,11 @@ class CoreEngine:
     def add_agent(
         self, agent_id: Hashable, *, attrs: Mapping[str, Any], capacity: Mapping[str, int] | None = None,
         ready: bool = False, now: float, load: Mapping[str, int] | None = None, handled: int = 0,
-        idle_since: float | None = None,
+        idle_since: float | None = None, member_of: Iterable[str] | None = None,
     ) -> list[Offer]:
         """Adds (or refreshes the attributes of) an agent and recomputes its queues.
-        `load`, `handled` and `idle_since` restore an agent rebuilt from storage."""
+        `load`, `handled` and `idle_since` restore an agent rebuilt from storage;
+        `member_of` names its queues when the caller already matched them (a cache)."""
         agent = self.agents.get(agent_id)
         if agent is None:
             agent = AgentState(agent_id, dict(attrs), dict(capacity or DEFAULT_CAPACITY), handled=handled,
@@ -110,7 +111,10 @@ class CoreEngine:
             agent.attrs, agent.capacity = dict(attrs), dict(capacity or agent.capacity)
             for queue in agent.queues:
                 queue.members.discard(agent)
-        agent.queues = [q for q in self.queues.values() if q.spec.expression(agent.attrs)]
+        if member_of is None:
+            agent.queues = [q for q in self.queues.values() if q.spec.expression(agent.attrs)]
+        else:
+            agent.queues = [self.queues[name] for name in member_of if name in self.queues]
         for queue in agent.queues:
             queue.members.add(agent)
         if idle_since is not None:  # restored: keep its place among the idle

@@ -40,6 +40,11 @@ class CallbackRegistered(Event):
     queue: str
     due_at: datetime
     at: datetime
+    # What the SLA clock of the appointment needs (issue #7 part 5): the window from the
+    # routing settings and the group whose seat owns it.
+    within_seconds: int = 3600
+    group: str | None = None
+    segment: str | None = None
 
 
 @dataclass(frozen=True)
@@ -47,4 +52,13 @@ class CallbackAttempted(Event):
     contact_id: int
     agent_id: int | None
     result: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class CallbackFinished(Event):
+    """The appointment is over: reached, failed (out of attempts) or cancelled."""
+
+    contact_id: int
+    outcome: str  # reached | failed | cancelled
     at: datetime

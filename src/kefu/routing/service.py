@@ -15,15 +15,16 @@ from kefu.agents.presence import Presence
 from kefu.core.errors import InvalidInput, PermissionDenied
 from kefu.core.events import record
 from kefu.routing import callbacks as cb
-from kefu.routing import config_service, repository
+from kefu.routing import config_service, engine_cache, repository
 from kefu.routing.engine import RoutingEngine
 from kefu.routing.errors import ContactNotFound, ContactNotQueued, OfferNoLongerValid
-from kefu.routing.events import ContactAssigned, ContactEnded, ContactOffered
+from kefu.routing.events import CallbackFinished, ContactAssigned, ContactEnded, ContactOffered
 from kefu.routing.models import RoutingContact
 from kefu.routing.state import CHANNEL_CLASS, channel_class
 
-OFFER_SECONDS = 20
-POLICY = cb.CallbackPolicy()
+# On the durable queue a callback's priority is stored on its row and raised by its SLA
+# clock (warned, breached: see callback_sla_step), so the engine adds no boosts of its own.
+STORED_PRIORITY = cb.CallbackPolicy(boosts=())
 
 
 def to_seconds(at: datetime) -> float:
@@ -35,25 +36,63 @@ def _dt(t: float) -> datetime:
 
 
 def build_engine(session: Session, *, now: datetime, lock: bool) -> RoutingEngine:
-    """The engine with every signed-in agent this transaction could lock, with live loads."""
+    """The engine with every signed-in agent this transaction could lock, with live loads.
+    Queue memberships come from the dispatcher's cache (engine_cache) unless switched off."""
     _, workflow = config_service.active_workflow(session)
-    engine = RoutingEngine(config_service.queue_specs(session), workflow, hours=agents.all_group_hours(session),
-                           offer_timeout=None, callback_policy=POLICY)
-    # Lock the agents first, then count their contacts: a dispatcher that offered to one of
-    # them has committed by the time we hold its row, so its offers are in the count.
-    signed_in = agents.routable_agents(session, lock=lock)
-    loads, offered = repository.agent_loads(session)
+    specs = config_service.queue_specs(session)
+    engine = RoutingEngine(specs, workflow, hours=agents.all_group_hours(session), offer_timeout=None,
+                           callback_policy=STORED_PRIORITY)
+    if engine_cache.is_enabled():
+        signed_in, loads, offered = _cached_roster(session, specs=specs, lock=lock)
+    else:
+        # Lock the agents first, then count their contacts: a dispatcher that offered to one of
+        # them has committed by the time we hold its row, so its offers are in the count.
+        signed_in = [(a, a.attrs, None, True) for a in agents.routable_agents(session, lock=lock)]
+        loads, offered = repository.agent_loads(session)
     handled = repository.handled_since(session, now - timedelta(hours=12))
     ended = repository.last_ended(session)
-    for agent in signed_in:
+    for agent, attrs, member_of, routable in signed_in:
         load: dict[str, int] = {}
         for channel, n in loads.get(agent.id, {}).items():
             load[channel_class(channel)] = load.get(channel_class(channel), 0) + n
         idle = max(agent.presence_since, ended.get(agent.id, agent.presence_since))
-        ready = agent.presence in (Presence.READY, Presence.TALKING) and agent.id not in offered
-        engine.add_agent(agent.id, attrs=agent.attrs, capacity=agent.capacity, ready=ready, now=to_seconds(now),
-                         load=load, handled=handled.get(agent.id, 0), idle_since=to_seconds(idle))
+        ready = routable and agent.presence in (Presence.READY, Presence.TALKING) and agent.id not in offered
+        engine.add_agent(agent.id, attrs=attrs, capacity=agent.capacity, ready=ready, now=to_seconds(now),
+                         load=load, handled=handled.get(agent.id, 0), idle_since=to_seconds(idle),
+                         member_of=member_of)
     return engine
+
+
+def _has_room(agent: agents.RosterEntry, loads: dict[str, int], offered: set[int]) -> bool:
+    """Could take a contact now (generously: any capacity class with room)."""
+    if agent.presence not in (Presence.READY, Presence.TALKING) or agent.id in offered:
+        return False
+    used: dict[str, int] = {}
+    for channel, n in loads.items():
+        used[channel_class(channel)] = used.get(channel_class(channel), 0) + n
+    return any(used.get(cls, 0) < cap for cls, cap in agent.capacity.items())
+
+
+def _cached_roster(
+    session: Session, *, specs: list[Any], lock: bool
+) -> tuple[list[tuple[Any, dict[str, Any], tuple[str, ...], bool]], dict[int, dict[str, int]], set[int]]:
+    """Signed-in agents with cached attributes and memberships. With lock, only the agents
+    who could take a contact are locked (SKIP LOCKED) — a handful, not all 2,000 — and the
+    loads are counted again after: a dispatcher that offered to one of them has committed
+    by the time we hold its row, so its offers are in the count. The others stay in the
+    engine as not routable this tick."""
+    roster = agents.routable_roster(session)
+    loads, offered = repository.agent_loads(session)
+    routable = {a.id for a in roster}
+    if lock:
+        free = [a.id for a in roster if _has_room(a, loads.get(a.id, {}), offered)]
+        locked = {a.id: a for a in agents.routable_roster(session, lock=True, ids=free)} if free else {}
+        roster = [locked.get(a.id, a) for a in roster]
+        routable = set(locked)
+        loads, offered = repository.agent_loads(session)
+    profiles = engine_cache.agent_profiles(session, [(a.id, a.attrs_stamp) for a in roster], specs=specs)
+    return ([(a, profiles[a.id].attrs, profiles[a.id].queues, a.id in routable) for a in roster if a.id in profiles],
+            loads, offered)
 
 
 def receive_contact(
@@ -101,17 +140,23 @@ def dispatch(session: Session, *, now: datetime) -> list[RoutingContact]:
                 step_started=to_seconds(row.step_started_at or row.arrived_at), declined_by=row.declined_by, dispatch=False,
             )
     offers = engine.dispatch_all(t)
+    settings = config_service.active_settings(session)
     for row in rows.values():
         contact = engine.contacts[row.id]
-        row.step, row.step_started_at = contact.step, _dt(contact.step_started)
-        row.queue_name = contact.queue.name if contact.queue is not None else row.queue_name
+        # Written only when the step moved: the float round trip would otherwise differ by a
+        # microsecond and rewrite every waiting row on every tick.
+        started = row.step_started_at or row.arrived_at
+        if contact.step != row.step or abs(contact.step_started - to_seconds(started)) > 1e-3:
+            row.step, row.step_started_at = contact.step, _dt(contact.step_started)
+        if contact.queue is not None and contact.queue.name != row.queue_name:
+            row.queue_name = contact.queue.name
         if row.state == "scheduled":
             row.state = "queued"
     offered = []
     for offer in offers:
         row = rows[offer.contact.id]
         row.state, row.agent_id, row.offer_seq = "offered", int(offer.agent.id), row.offer_seq + 1
-        row.offered_at, row.offer_expires_at = now, now + timedelta(seconds=OFFER_SECONDS)
+        row.offered_at, row.offer_expires_at = now, now + settings.for_queue(row.queue_name).offer_timeout
         record(session, ContactOffered(row.id, row.agent_id, row.queue_name or "", now), now=now)
         offered.append(row)
     session.flush()
@@ -209,6 +254,21 @@ def abandon(session: Session, contact_id: int, *, now: datetime) -> RoutingConta
     row.state, row.ended_at, row.outcome, row.offer_expires_at = "abandoned", now, "abandoned", None
     session.flush()
     record(session, ContactEnded(row.id, row.agent_id, "abandoned", now), now=now)
+    if row.kind == "callback":
+        record(session, CallbackFinished(row.id, "cancelled", now), now=now)
+    return row
+
+
+def callback_sla_step(session: Session, contact_id: int, *, stage: str, now: datetime) -> RoutingContact | None:
+    """The appointment's SLA clock warned or breached: its priority rises to the stage's
+    (never falls), so it climbs past live callers as its due time nears. Idempotent."""
+    row = repository.contact_by_id(session, contact_id, for_update=True)
+    if row is None or row.kind != "callback" or row.state in ("ended", "abandoned"):
+        return None
+    wanted = STORED_PRIORITY.base_priority + cb.SLA_STAGE_BOOST[stage]
+    if row.priority < wanted:
+        row.priority = wanted
+        session.flush()
     return row
 
 

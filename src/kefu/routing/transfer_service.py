@@ -14,10 +14,9 @@ from kefu.core.events import record
 from kefu.routing import callbacks as cb
 from kefu.routing import config_service, repository
 from kefu.routing.errors import ContactNotQueued, GroupClosed, NoAgentFree
-from kefu.routing.events import CallbackAttempted, CallbackRegistered, ContactEnded
+from kefu.routing.events import CallbackAttempted, CallbackFinished, CallbackRegistered, ContactEnded
 from kefu.routing.models import CallbackResultLog, RoutingContact
 from kefu.routing.service import (
-    POLICY,
     after_contact,
     assigned_to,
     build_engine,
@@ -37,7 +36,8 @@ def register_callback(
     clean = cb.normalize_number(number)
     row_queue = config_service.get_queue(session, queue)
     hours = agents.all_group_hours(session).get(row_queue.group_code or "")
-    slot = cb.appointment(now, hours, POLICY)
+    policy = config_service.active_settings(session).for_queue(queue).callback
+    slot = cb.appointment(now, hours, policy)
     carried = dict(origin.context) if origin is not None else {}
     carried.update(context or {})
     row = RoutingContact(
@@ -45,14 +45,17 @@ def register_callback(
         subscriber_id=origin.subscriber_id if origin else carried.get("customer_id"),
         ticket_id=origin.ticket_id if origin else carried.get("ticket_id"),
         attrs={**(origin.attrs if origin else {}), **(attrs or {}), "channel": "callback", "kind": "callback"},
-        context=carried, priority=POLICY.base_priority, route=f"direct:{queue}", step=0, step_started_at=now,
+        context=carried, priority=policy.base_priority, route=f"direct:{queue}", step=0, step_started_at=now,
         queue_name=queue, declined_by=[], arrived_at=origin.arrived_at if origin else now,
         origin_id=origin.id if origin else None, callback_number=clean, not_before=slot.not_before,
         due_at=slot.due_at, attempts=0,
     )
     session.add(row)
     session.flush()
-    record(session, CallbackRegistered(row.id, row.origin_id, queue, slot.due_at, now), now=now)
+    record(session, CallbackRegistered(
+        row.id, row.origin_id, queue, slot.due_at, now, within_seconds=int(policy.within.total_seconds()),
+        group=row_queue.group_code, segment=row.attrs.get("segment"),
+    ), now=now)
     if slot.not_before <= now:
         dispatch(session, now=now)
     return row
@@ -72,19 +75,23 @@ def record_callback_result(
     if row.kind != "callback":
         raise ContactNotQueued(contact_id, "live")
     row.attempts += 1
+    policy = config_service.active_settings(session).for_queue(row.queue_name).callback
     log = [CallbackResultLog(contact_id=row.id, agent_id=agent.id, result=outcome.value, note=note, at=now)]
-    if outcome is cb.CallbackResult.REACHED or row.attempts >= POLICY.max_attempts:
+    finished = outcome is cb.CallbackResult.REACHED or row.attempts >= policy.max_attempts
+    if finished:
         row.state, row.ended_at, row.outcome = "ended", now, "reached" if outcome is cb.CallbackResult.REACHED else "failed"
         log.append(CallbackResultLog(contact_id=row.id, agent_id=agent.id, result="done", at=now))
     else:
         hours = agents.all_group_hours(session).get(config_service.get_queue(session, row.queue_name or "").group_code or "")
-        row.state, row.agent_id, row.answered_at, row.not_before = "scheduled", None, None, cb.retry_at(now, hours, POLICY)
+        row.state, row.agent_id, row.answered_at, row.not_before = "scheduled", None, None, cb.retry_at(now, hours, policy)
         row.declined_by = []
         log.append(CallbackResultLog(contact_id=row.id, agent_id=agent.id, result="retried", at=now))
     session.add_all(log)
     session.flush()
     after_contact(session, agent, now=now)
     record(session, CallbackAttempted(row.id, agent.id, outcome.value, now), now=now)
+    if finished:
+        record(session, CallbackFinished(row.id, row.outcome or "", now), now=now)
     return row
 
 

@@ -176,18 +176,18 @@ def start_for_ticket(
     clocks = []
     for target in ("respond", "feedback", "resolve"):
         if target in spec.targets:
-            clocks.append(_new_clock(session, row, spec, target, ticket_id=ticket_id, facts=facts,
+            clocks.append(new_clock(session, row, spec, target, ticket_id=ticket_id, facts=facts,
                                      department=department_for(category), cycle=1, at=at, warning=warning))
     return clocks
 
 
-def _new_clock(
+def new_clock(
     session: Session, row: SlaPolicy, spec: PolicySpec, target: str, *, ticket_id: int, facts: TicketFacts,
-    department: str, cycle: int, at: datetime, warning: str | None,
+    department: str, cycle: int, at: datetime, warning: str | None, subject: str = "ticket",
 ) -> SlaClock:
     goal = spec.targets[target]
     clock = SlaClock(
-        ticket_id=ticket_id, target=target, cycle=cycle, policy_id=row.id, policy_code=row.code,
+        subject=subject, ticket_id=ticket_id, target=target, cycle=cycle, policy_id=row.id, policy_code=row.code,
         policy_version=row.version, calendar_code=goal.calendar, notify_calendar=spec.notify_calendar,
         target_seconds=goal.minutes * 60, warn_share=spec.warn_share, ticket_type=facts.ticket_type,
         segment=facts.segment, priority=facts.priority, department=department, state="running",
@@ -214,7 +214,7 @@ def _start_cycle(session: Session, ticket_id: int, target: str, *, at: datetime)
         return None
     cycle = 1 + max((c.cycle for c in clocks if c.target == target), default=0)
     facts = TicketFacts(first.ticket_type, first.segment, first.priority, "")
-    return _new_clock(session, row, spec, target, ticket_id=ticket_id, facts=facts, department=first.department,
+    return new_clock(session, row, spec, target, ticket_id=ticket_id, facts=facts, department=first.department,
                       cycle=cycle, at=at, warning=first.warning)
 
 
@@ -226,12 +226,12 @@ def meet(session: Session, ticket_id: int, target: str, *, at: datetime, now: da
     """The ticket did what the target asks at `at`: the clock stops as met, or breached if late."""
     for clock in active_clocks(session, ticket_id):
         if clock.target == target:
-            _finish(session, clock, at=at, now=now)
+            finish(session, clock, at=at, now=now)
             return clock
     return None
 
 
-def _finish(session: Session, clock: SlaClock, *, at: datetime, now: datetime) -> None:
+def finish(session: Session, clock: SlaClock, *, at: datetime, now: datetime) -> None:
     spent = used(session, clock, at)
     target = timedelta(seconds=clock.target_seconds)
     # Judged on the event's own time: a response at 9:04 delivered at 9:06 is met, even
@@ -312,7 +312,7 @@ def stop_all(session: Session, ticket_id: int, *, at: datetime, now: datetime, c
         if cancelled:
             cancel(clock, at=at)
         else:
-            _finish(session, clock, at=at, now=now)
+            finish(session, clock, at=at, now=now)
 
 
 def cancel(clock: SlaClock, *, at: datetime) -> None:

@@ -16,11 +16,13 @@ from sqlalchemy.orm import Session
 
 from kefu.core.clock import local
 from kefu.core.errors import Conflict, NotFound
+from kefu.core.events import record
 from kefu.core.outbound import enqueue
 from kefu.identity import service as identity
 from kefu.sla import clocks, repository
 from kefu.sla.calendar import ZERO
 from kefu.sla.errors import HolidayDataMissing
+from kefu.sla.events import SlaClockStepped
 from kefu.sla.models import SlaClock, SlaEscalation
 from kefu.sla.policy import TARGET_ZH, EscalationLevel
 
@@ -100,10 +102,12 @@ def process(session: Session, clock: SlaClock, *, now: datetime, context: ScanCo
         else:
             if clock.due_at is not None and now < clock.due_at and 0 not in done:
                 _notify(session, clock, levels[0] if levels else None, level=0, now=now, context=context)
+                _tell_subject(session, clock, "warned", now=now)
                 steps += 1
             clock.warned_at, clock.warn_at = now, None
     if clock.state == "running" and clock.due_at is not None and clock.due_at <= now:
         _breach(session, clock, levels, now=now)
+        _tell_subject(session, clock, "breached", now=now)
         steps += 1
     while (
         clock.state == "breached" and clock.stopped_at is None and clock.next_escalation_at is not None
@@ -116,12 +120,20 @@ def process(session: Session, clock: SlaClock, *, now: datetime, context: ScanCo
         if level.level not in done:
             _notify(session, clock, level, level=level.level, now=now, context=context)
             reason = f"{TARGET_ZH.get(clock.target, clock.target)}时效超时 / {clock.target} SLA breached"
-            context.pending_tickets.append((clock.ticket_id, level.level, reason))
+            if clock.subject == "ticket":
+                context.pending_tickets.append((clock.ticket_id, level.level, reason))
             steps += 1
         clock.escalation_level = level.level
         clock.next_escalation_at = _escalation_time(session, clock, levels, after=clock.next_escalation_at)
     _next_check(clock)
     return steps
+
+
+def _tell_subject(session: Session, clock: SlaClock, stage: str, *, now: datetime) -> None:
+    """Tickets hear of steps through tickets.service.escalate; other subjects (callback
+    appointments) by an event their module reacts to (declared in kefu.wiring)."""
+    if clock.subject != "ticket":
+        record(session, SlaClockStepped(clock.id, clock.subject, clock.ticket_id, stage, now), now=now)
 
 
 def _recipients_on_duty(session: Session, clock: SlaClock, now: datetime) -> bool:
@@ -207,16 +219,17 @@ def _notify(
     session.add(SlaEscalation(clock_id=clock.id, ticket_id=clock.ticket_id, level=level, name=name, at=now,
                               recipients=len(recipients)))
     target = TARGET_ZH.get(clock.target, clock.target)
+    what, what_en = ("预约回呼", "Callback") if clock.subject == "callback" else ("工单", "Ticket")
     due = local(clock.due_at).strftime("%m-%d %H:%M") if clock.due_at else "-"
     if level == 0:
-        subject = f"【时效预警】工单 {clock.ticket_id} {target}时限将到"
-        body = (f"工单 {clock.ticket_id} 的{target}时限将于 {due} 到期，请尽快处理。"
-                f" / Ticket {clock.ticket_id}: the {clock.target} target falls due at {due}.")
+        subject = f"【时效预警】{what} {clock.ticket_id} {target}时限将到"
+        body = (f"{what} {clock.ticket_id} 的{target}时限将于 {due} 到期，请尽快处理。"
+                f" / {what_en} {clock.ticket_id}: the {clock.target} target falls due at {due}.")
     else:
         who = LEVEL_ZH.get(name, name)
-        subject = f"【时效升级·{who}】工单 {clock.ticket_id} {target}已超时"
-        body = (f"工单 {clock.ticket_id} 的{target}时限已于 {due} 超时，已升级至{who}（第 {level} 级）。"
-                f" / Ticket {clock.ticket_id}: the {clock.target} target was breached at {due}; escalated to"
+        subject = f"【时效升级·{who}】{what} {clock.ticket_id} {target}已超时"
+        body = (f"{what} {clock.ticket_id} 的{target}时限已于 {due} 超时，已升级至{who}（第 {level} 级）。"
+                f" / {what_en} {clock.ticket_id}: the {clock.target} target was breached at {due}; escalated to"
                 f" level {level} ({name}).")
     kind = "warning" if level == 0 else f"【时效升级·{LEVEL_ZH.get(name, name)}】"
     context.pending_messages.extend(

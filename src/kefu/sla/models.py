@@ -63,8 +63,11 @@ class SlaClock(Base):
     __tablename__ = "sla_clocks"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # What is timed: a ticket, or a routing callback appointment (ticket_id then holds the
+    # appointment's contact id and target is "callback", so the unique key never collides).
+    subject: Mapped[str] = mapped_column(String(12), default="ticket", server_default="ticket")
     ticket_id: Mapped[int] = mapped_column(Integer, index=True)
-    target: Mapped[str] = mapped_column(String(20))  # respond | feedback | resolve | return_visit
+    target: Mapped[str] = mapped_column(String(20))  # respond | feedback | resolve | return_visit | callback
     cycle: Mapped[int] = mapped_column(default=1)
     policy_id: Mapped[int | None] = mapped_column(ForeignKey("sla_policies.id"))
     policy_code: Mapped[str] = mapped_column(String(40))

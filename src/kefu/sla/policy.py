@@ -14,7 +14,8 @@ from kefu.sla.errors import BadPolicy, UnknownCalendar
 from kefu.tickets import taxonomy
 
 TARGETS = ("respond", "feedback", "resolve", "return_visit")
-TARGET_ZH = {"respond": "响应", "feedback": "首次反馈", "resolve": "解决", "return_visit": "回访"}
+TARGET_ZH = {"respond": "响应", "feedback": "首次反馈", "resolve": "解决", "return_visit": "回访",
+             "callback": "预约回呼"}
 TICKET_TYPES = tuple(taxonomy.TYPES)
 SEGMENTS = ("individual", "family", "government_enterprise", "vip")
 PRIORITIES = ("low", "normal", "high", "urgent")

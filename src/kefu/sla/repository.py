@@ -56,8 +56,8 @@ def policy_versions(session: Session, code: str) -> list[SlaPolicy]:
 # --- clocks -------------------------------------------------------------------------------
 
 
-def clocks_of_ticket(session: Session, ticket_id: int, *, lock: bool = False) -> list[SlaClock]:
-    query = select(SlaClock).where(SlaClock.ticket_id == ticket_id).order_by(SlaClock.id)
+def clocks_of_ticket(session: Session, ticket_id: int, *, lock: bool = False, subject: str = "ticket") -> list[SlaClock]:
+    query = select(SlaClock).where(SlaClock.subject == subject, SlaClock.ticket_id == ticket_id).order_by(SlaClock.id)
     if lock and session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update()
     return list(session.scalars(query))

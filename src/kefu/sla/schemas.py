@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 class ClockOut(BaseModel):
     id: int
+    subject: str = "ticket"  # ticket | callback (ticket_id is then the appointment's contact id)
     ticket_id: int
     target: str
     target_label: str

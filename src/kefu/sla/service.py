@@ -45,7 +45,7 @@ def clock_view(session: Session, clock: SlaClock, *, now: datetime) -> ClockOut:
     else:
         remaining = target - spent
     return ClockOut(
-        id=clock.id, ticket_id=clock.ticket_id, target=clock.target,
+        id=clock.id, subject=clock.subject, ticket_id=clock.ticket_id, target=clock.target,
         target_label=TARGET_ZH.get(clock.target, clock.target), cycle=clock.cycle, state=clock.state,
         policy_code=clock.policy_code, policy_version=clock.policy_version, calendar=clock.calendar_code,
         department=clock.department, target_seconds=clock.target_seconds, started_at=clock.started_at,
@@ -268,3 +268,32 @@ def scan_due(session: Session, now: datetime) -> int:
     from kefu.sla.tasks import scan_due as scan
 
     return scan(session, now)
+
+
+# --- callback appointments (routing) ----------------------------------------------------------
+
+
+def start_callback_clock(
+    session: Session, contact_id: int, *, within_seconds: int, department: str | None, segment: str | None,
+    at: datetime, now: datetime,
+) -> ClockOut:
+    """The running clock of a callback appointment (idempotent); see sla.callback_clocks."""
+    from kefu.sla import callback_clocks
+
+    clock = callback_clocks.start(session, contact_id, within_seconds=within_seconds, department=department,
+                                  segment=segment, at=at, now=now)
+    return clock_view(session, clock, now=now)
+
+
+def finish_callback_clock(session: Session, contact_id: int, *, outcome: str, at: datetime, now: datetime) -> None:
+    """The appointment is done (reached / failed) or cancelled: its clock stops."""
+    from kefu.sla import callback_clocks
+
+    callback_clocks.finish(session, contact_id, outcome=outcome, at=at, now=now)
+
+
+def callback_clock(session: Session, contact_id: int, *, now: datetime) -> ClockOut | None:
+    from kefu.sla import callback_clocks
+
+    clock = callback_clocks.clock_of(session, contact_id)
+    return None if clock is None else clock_view(session, clock, now=now)
