@@ -34,11 +34,12 @@ def _db(request: Request) -> Iterator[Session]:
 DbSession = Annotated[Session, Depends(_db, scope="function")]
 
 
-def get_settings(request: Request) -> Settings:
+# async: no I/O, so they run on the event loop instead of a hop to the thread pool each.
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def now(request: Request) -> datetime:
+async def now(request: Request) -> datetime:
     return request.app.state.clock.now()
 
 
@@ -71,7 +72,8 @@ def authenticate(request: Request, session: Session) -> Principal | None:
     at = request.app.state.clock.now()
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
-        return identity.principal_for_token(session, header[7:].strip(), now=at)
+        cache = getattr(request.app.state, "token_cache", None)
+        return identity.principal_for_token(session, header[7:].strip(), now=at, cache=cache)
     cookie = request.cookies.get(SESSION_COOKIE)
     if cookie:
         return identity.principal_for_web_session(
