@@ -158,6 +158,12 @@ class TokenCache:
             self._entries.clear()
 
 
+def cached_principal_for_token(cache: TokenCache, token: str, *, now: datetime) -> Principal | None:
+    """The caller of a token verified moments ago, without touching the database; None
+    when it has to be looked up (principal_for_token)."""
+    return cache.get(_digest(token), now=now)
+
+
 def principal_for_token(session: Session, token: str, *, now: datetime, cache: TokenCache | None = None) -> Principal:
     digest = _digest(token)
     if cache is not None:
