@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from kefu.api import errors as api_errors
 from kefu.core.clock import Clock, SystemClock
 from kefu.core.db import make_engine, make_sessionmaker
+from kefu.identity.service import TokenCache
 from kefu.settings import Settings
 
 
@@ -50,6 +51,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.clock = clock or SystemClock()
+    app.state.token_cache = TokenCache()
 
     api_errors.install(app)
 

@@ -31,3 +31,19 @@ def test_nothing_matches_empty_or_junk():
     assert similar("😡😡", CANDIDATES) == []
     assert similar("宽带", []) == []
     assert similar("宽带", [(1, ""), (2, "😀")]) == []
+
+
+def test_scores_are_scikit_learns_tfidf_cosine():
+    """The plain-Python arithmetic gives what TfidfVectorizer(char 1–3-grams, sublinear tf)
+    gives, so the repeat threshold calibrated with it still means the same."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from kefu.nlp import text as textmod
+
+    query = "南山区宽带晚上很卡，  一直缓冲 please fix"
+    texts = [t for _, t in CANDIDATES] + ["宽带  宽带 宽带卡卡卡", "Broadband DOWN again!!"]
+    docs = [textmod.prepare(t).text.lower() for t in texts] + [textmod.prepare(query).text.lower()]
+    matrix = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True).fit_transform(docs)
+    expected = (matrix[:-1] @ matrix[-1].T).toarray().ravel()
+    found = {f.id: f.score for f in similar(query, list(enumerate(texts)), top=10, threshold=0.0)}
+    assert found == {i: round(float(s), 3) for i, s in enumerate(expected)}

@@ -11,6 +11,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from kefu.core.db import unit_of_work
 from kefu.core.errors import PermissionDenied, Unauthenticated
@@ -34,11 +35,12 @@ def _db(request: Request) -> Iterator[Session]:
 DbSession = Annotated[Session, Depends(_db, scope="function")]
 
 
-def get_settings(request: Request) -> Settings:
+# async: no I/O, so they run on the event loop instead of a hop to the thread pool each.
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def now(request: Request) -> datetime:
+async def now(request: Request) -> datetime:
     return request.app.state.clock.now()
 
 
@@ -71,13 +73,22 @@ def authenticate(request: Request, session: Session) -> Principal | None:
     at = request.app.state.clock.now()
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
-        return identity.principal_for_token(session, header[7:].strip(), now=at)
+        cache = getattr(request.app.state, "token_cache", None)
+        return identity.principal_for_token(session, header[7:].strip(), now=at, cache=cache)
     cookie = request.cookies.get(SESSION_COOKIE)
     if cookie:
         return identity.principal_for_web_session(
             session, cookie, now=at, minutes=settings.web_session_minutes
         )
     return None
+
+
+def _cached_bearer(request: Request) -> Principal | None:
+    header = request.headers.get("authorization", "")
+    cache = getattr(request.app.state, "token_cache", None)
+    if cache is None or not header.lower().startswith("bearer "):
+        return None
+    return identity.cached_principal_for_token(cache, header[7:].strip(), now=request.app.state.clock.now())
 
 
 class Authorize:
@@ -88,12 +99,14 @@ class Authorize:
             raise ValueError("name the roles; use Depends(public) for a public route")
         self.roles = frozenset(roles)
 
-    # Sync on purpose: it queries the database, so FastAPI runs it in the thread pool
-    # instead of blocking the event loop; the async form read happens in _csrf_token_sent.
-    def __call__(
+    # The database lookup runs in the thread pool (it must not block the event loop); a
+    # bearer token verified moments ago is answered from the cache without that hop.
+    async def __call__(
         self, request: Request, session: DbSession, csrf_sent: str | None = Depends(_csrf_token_sent)
     ) -> Principal:
-        principal = authenticate(request, session)
+        principal = _cached_bearer(request)
+        if principal is None:
+            principal = await run_in_threadpool(authenticate, request, session)
         if principal is None:
             raise Unauthenticated("请先登录", "Please log in first", code="login_required")
         if not principal.has_any(self.roles):

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -58,7 +62,66 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
+BUSY_TIMEOUT_SECONDS = 30
+
+
+class _SqliteWriterLock:
+    """Hands SQLite's single write lock from one transaction to the next without sleeping.
+
+    Every transaction here is a writer (BEGIN IMMEDIATE). When the database is busy,
+    SQLite's own busy handler sleeps 1, 2, 5, 10 … 100 ms between retries, so under
+    concurrent writers the lock sits idle while they sleep. Writers of this engine first
+    take a thread lock (a waiting thread wakes the moment it is released) and then an
+    exclusive flock on `<database>.writer-lock` (other processes: polled every 0.1–1 ms),
+    from BEGIN to COMMIT/ROLLBACK. After BUSY_TIMEOUT_SECONDS a waiter goes on without it
+    and SQLite's busy timeout decides, as before, so nothing can hang for good."""
+
+    def __init__(self, path: str) -> None:
+        self._path = path + ".writer-lock"
+        self._fd: int | None = None
+        self._thread_lock = threading.Lock()
+        self._held: set[int] = set()
+
+    def acquire(self, key: int) -> None:
+        if key in self._held:
+            return
+        deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+        if not self._thread_lock.acquire(timeout=BUSY_TIMEOUT_SECONDS):
+            return
+        try:
+            if self._fd is None:
+                self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o644)
+            pause = 0.0001
+            while True:
+                try:
+                    fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        self._thread_lock.release()
+                        return
+                    time.sleep(pause)
+                    pause = min(pause * 2, 0.001)
+        except BaseException:
+            self._thread_lock.release()
+            raise
+        self._held.add(key)
+
+    def release(self, key: int) -> None:
+        if key not in self._held:
+            return
+        self._held.discard(key)
+        try:
+            if self._fd is not None:
+                fcntl.flock(self._fd, fcntl.LOCK_UN)
+        finally:
+            self._thread_lock.release()
+
+
 def _configure_sqlite(engine: Engine) -> None:
+    path = engine.url.database
+    writer = _SqliteWriterLock(os.path.abspath(path)) if path and path != ":memory:" else None
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let SQLAlchemy emit BEGIN itself (pysqlite's implicit BEGIN breaks SAVEPOINTs).
@@ -67,14 +130,54 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_SECONDS * 1000}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
         # IMMEDIATE takes the write lock up front: two writers queue on busy_timeout
         # instead of one failing with "database is locked" when it upgrades a read lock.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        if writer is None:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            return
+        key = id(conn.connection.dbapi_connection)  # what _key() below finds
+        writer.acquire(key)
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            writer.release(key)
+            raise
+
+    if writer is None:
+        return
+    dialect = engine.dialect
+    commit, rollback, close = dialect.do_commit, dialect.do_rollback, dialect.do_close
+
+    def _key(connection: Any) -> int:
+        # SQLAlchemy passes the pool's proxy here and there; key on the sqlite3 connection.
+        return id(getattr(connection, "dbapi_connection", connection))
+
+    # The dialect's commit/rollback run after SQLAlchemy's commit/rollback events, at the
+    # moment SQLite actually releases its lock: hand ours over right then.
+    def do_commit(dbapi_connection: Any) -> None:
+        try:
+            commit(dbapi_connection)
+        finally:
+            writer.release(_key(dbapi_connection))
+
+    def do_rollback(dbapi_connection: Any) -> None:
+        try:
+            rollback(dbapi_connection)
+        finally:
+            writer.release(_key(dbapi_connection))
+
+    def do_close(dbapi_connection: Any) -> None:
+        try:
+            close(dbapi_connection)
+        finally:
+            writer.release(_key(dbapi_connection))
+
+    dialect.do_commit, dialect.do_rollback, dialect.do_close = do_commit, do_rollback, do_close  # type: ignore[method-assign]
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

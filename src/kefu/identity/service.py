@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
+import time
 from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
@@ -137,8 +139,51 @@ def create_api_token(session: Session, *, username: str, name: str, now: datetim
     return token
 
 
-def principal_for_token(session: Session, token: str, *, now: datetime) -> Principal:
-    row = repository.token_by_hash(session, _digest(token))
+class TokenCache:
+    """API tokens verified in the last few seconds, per process: an integration calling
+    the API many times a second then costs no query to authenticate. A revoked or
+    expired token, a deactivated user or changed roles (edited in the database) take
+    effect within `seconds`; the token's own expiry is checked on every call."""
+
+    def __init__(self, seconds: float = 10.0, size: int = 10_000) -> None:
+        self.seconds, self.size = seconds, size
+        self._entries: dict[str, tuple[float, datetime, Principal]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, digest: str, *, now: datetime) -> Principal | None:
+        entry = self._entries.get(digest)
+        if entry is None:
+            return None
+        kept_until, expires_at, principal = entry
+        if time.monotonic() >= kept_until or expires_at <= now:
+            self._entries.pop(digest, None)
+            return None
+        return principal
+
+    def put(self, digest: str, principal: Principal, *, expires_at: datetime) -> None:
+        with self._lock:
+            if len(self._entries) >= self.size:
+                self._entries.clear()  # a burst of distinct tokens: start over rather than grow
+            self._entries[digest] = (time.monotonic() + self.seconds, expires_at, principal)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+def cached_principal_for_token(cache: TokenCache, token: str, *, now: datetime) -> Principal | None:
+    """The caller of a token verified moments ago, without touching the database; None
+    when it has to be looked up (principal_for_token)."""
+    return cache.get(_digest(token), now=now)
+
+
+def principal_for_token(session: Session, token: str, *, now: datetime, cache: TokenCache | None = None) -> Principal:
+    digest = _digest(token)
+    if cache is not None:
+        known = cache.get(digest, now=now)
+        if known is not None:
+            return known
+    row = repository.token_by_hash(session, digest)
     if row is None or row.revoked_at is not None or row.expires_at <= now:
         raise BadToken()
     user = repository.user_by_id(session, row.user_id)
@@ -147,7 +192,10 @@ def principal_for_token(session: Session, token: str, *, now: datetime) -> Princ
     # Written at most once a minute so reads do not all become writes.
     if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=1):
         row.last_used_at = now
-    return staff_principal(user)
+    principal = staff_principal(user)
+    if cache is not None:
+        cache.put(digest, principal, expires_at=row.expires_at)
+    return principal
 
 
 # --- Web sessions -----------------------------------------------------------------------

@@ -95,8 +95,22 @@ def load(root: Path, version: str) -> modelmod.TrainedModel:
         return trained
 
 
+_default: dict[tuple[str | None, ...], modelmod.TrainedModel] = {}
+
+
 def default_model() -> modelmod.TrainedModel:
     """The model trained on the packaged examples: from the cache, or trained now (seconds)."""
+    # Every intake classifies: remember the answer per cache location (what cache_dir() reads).
+    where = (os.environ.get("KEFU_NLP_CACHE"), os.environ.get("XDG_CACHE_HOME"), os.environ.get("HOME"))
+    known = _default.get(where)
+    if known is not None:
+        return known
+    trained = _default_model()
+    _default[where] = trained
+    return trained
+
+
+def _default_model() -> modelmod.TrainedModel:
     version = f"default-{modelmod.packaged_fingerprint()}"
     root = cache_dir()
     try:

@@ -7,7 +7,6 @@ import hashlib
 import json
 from datetime import datetime, timedelta
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from kefu.core.clock import local
@@ -19,7 +18,7 @@ from kefu.tickets.classification import IntakeNlp
 from kefu.tickets.dispatch import dispatch
 from kefu.tickets.errors import IdempotencyKeyReused, MissingField, RequestInProgress, UnknownCode
 from kefu.tickets.events import TicketEscalated, TicketOpened
-from kefu.tickets.models import IdempotencyKey, Ticket, TicketLink
+from kefu.tickets.models import Ticket, TicketLink
 from kefu.tickets.schemas import TicketCreate
 
 DEFAULT_REPEAT_WINDOW_DAYS = 30
@@ -90,8 +89,9 @@ def open_ticket(
     also a recent ticket of the subscriber with similar text, whatever its category.
     """
     validate(data, category_required=nlp is None)
+    digest = request_hash(data) if idempotency_key is not None else ""
     if idempotency_key is not None:
-        existing = _replayed(session, by.actor, idempotency_key, request_hash(data))
+        existing = _replayed(session, by.actor, idempotency_key, digest)
         if existing is not None:
             return existing, False
     who: classification.Customer | None = None
@@ -142,7 +142,7 @@ def open_ticket(
     repository.add(session, ticket)
     session.flush()
     if idempotency_key is not None:
-        _remember(session, by.actor, idempotency_key, request_hash(data), ticket.id, now)
+        _remember(session, by.actor, idempotency_key, digest, ticket.id, now)
     changes.log(
         session, ticket, kind="opened", by=by.actor, now=now, visibility="customer", to_status=ticket.status,
         channel=ticket.channel, priority=ticket.priority,
@@ -180,16 +180,14 @@ def _replayed(session: Session, actor: str, key: str, digest: str) -> Ticket | N
 
 
 def _remember(session: Session, actor: str, key: str, digest: str, ticket_id: int, now: datetime) -> None:
-    """Stores the key. A concurrent twin that stored it first makes this flush fail (on
-    PostgreSQL after waiting for the twin's commit); raising aborts this transaction,
-    ticket and all, and the client's retry takes the replay path."""
-    repository.add(
-        session, IdempotencyKey(actor=actor, key=key, request_hash=digest, ticket_id=ticket_id, created_at=now)
+    """Stores the key. A concurrent twin that stored it first (on PostgreSQL, after waiting
+    for the twin's commit) makes this raise, aborting this transaction, ticket and all;
+    the client's retry takes the replay path."""
+    stored = repository.add_idempotency_key(
+        session, actor=actor, key=key, request_hash=digest, ticket_id=ticket_id, created_at=now
     )
-    try:
-        session.flush()
-    except IntegrityError:
-        raise RequestInProgress(key) from None
+    if not stored:
+        raise RequestInProgress(key)
 
 
 def _mark_repeat(

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Row, bindparam, func, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, defer, selectinload
 
 from kefu.tickets.models import (
@@ -37,22 +38,35 @@ def add(session: Session, *objects: Any) -> None:
 
 def _next_sequence_statement(dialect: str) -> Any:
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    counters = TicketCounter.__table__
     return (
-        insert(TicketCounter)
+        insert(counters)
         .values(day=bindparam("day"), value=1)
-        .on_conflict_do_update(index_elements=["day"], set_={"value": TicketCounter.value + 1})
-        .returning(TicketCounter.value)
+        .on_conflict_do_update(index_elements=["day"], set_={"value": counters.c.value + 1})
+        .returning(counters.c.value)
     )
 
 
-# Built once: intake runs these on every ticket, and building a statement costs more
-# than running it.
+# Built once, on the table (not the mapped class, whose ORM insert path costs more than
+# the statement): intake runs it on every ticket.
 _NEXT_SEQUENCE = {d: _next_sequence_statement(d) for d in ("sqlite", "postgresql")}
 
 
 def next_sequence(session: Session, day: str) -> int:
-    """Increments and returns the day's counter in one statement (row-locked on PostgreSQL)."""
-    dialect = session.get_bind().dialect.name
+    """Increments and returns the day's counter.
+
+    On PostgreSQL, when the session is bound to the engine (every request, job and CLI
+    command), the increment commits at once in its own short transaction: the day's row
+    is then locked for one statement instead of until the whole ticket commits, so
+    concurrent intakes do not queue behind each other. The price is a skipped number when
+    the opening transaction fails later. A session bound to a caller's connection (tests,
+    a caller holding its own transaction) increments inside that transaction. SQLite has
+    a single writer anyway and always increments in the transaction."""
+    bind = session.get_bind()
+    dialect = bind.dialect.name
+    if dialect == "postgresql" and isinstance(bind, Engine):
+        with bind.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            return int(conn.execute(_NEXT_SEQUENCE[dialect], {"day": day}).scalar_one())
     return int(session.execute(_NEXT_SEQUENCE[dialect], {"day": day}).scalar_one())
 
 
@@ -161,15 +175,18 @@ def attachment_ids(session: Session, ticket_id: int) -> set[int]:
     return set(session.scalars(select(Attachment.id).where(Attachment.ticket_id == ticket_id)))
 
 
+# On the table, not the mapped class: Core statements skip the ORM's per-call compile
+# step, and these run on every intake.
+_T = Ticket.__table__.c
 _EARLIER_SAME_PROBLEM = (
-    select(Ticket.id, Ticket.number, Ticket.type, Ticket.status)
+    select(_T.id, _T.number, _T.type, _T.status)
     .where(
-        Ticket.subscriber_id == bindparam("subscriber_id"),
-        Ticket.category == bindparam("category"),
-        Ticket.id != bindparam("exclude_id"),
-        or_(Ticket.created_at >= bindparam("since"), Ticket.status.in_(bindparam("open_statuses", expanding=True))),
+        _T.subscriber_id == bindparam("subscriber_id"),
+        _T.category == bindparam("category"),
+        _T.id != bindparam("exclude_id"),
+        or_(_T.created_at >= bindparam("since"), _T.status.in_(bindparam("open_statuses", expanding=True))),
     )
-    .order_by(Ticket.created_at.desc(), Ticket.id.desc())
+    .order_by(_T.created_at.desc(), _T.id.desc())
 )
 
 
@@ -186,14 +203,14 @@ def earlier_same_problem(
 
 # Repeat detection by similar text: the subscriber's recent or open tickets of any category.
 _SUBSCRIBER_RECENT = (
-    select(Ticket.id, Ticket.number, Ticket.type, Ticket.status, Ticket.category, Ticket.core_demand,
-           func.substr(Ticket.description, 1, 2000).label("description"))
+    select(_T.id, _T.number, _T.type, _T.status, _T.category, _T.core_demand,
+           func.substr(_T.description, 1, 2000).label("description"))
     .where(
-        Ticket.subscriber_id == bindparam("subscriber_id"),
-        Ticket.id != bindparam("exclude_id"),
-        or_(Ticket.created_at >= bindparam("since"), Ticket.status.in_(bindparam("open_statuses", expanding=True))),
+        _T.subscriber_id == bindparam("subscriber_id"),
+        _T.id != bindparam("exclude_id"),
+        or_(_T.created_at >= bindparam("since"), _T.status.in_(bindparam("open_statuses", expanding=True))),
     )
-    .order_by(Ticket.created_at.desc(), Ticket.id.desc())
+    .order_by(_T.created_at.desc(), _T.id.desc())
     .limit(200)
 )
 
@@ -239,8 +256,30 @@ def open_tasks(session: Session, ticket_id: int) -> list[TicketTask]:
     ))
 
 
-def idempotency_key(session: Session, actor: str, key: str) -> IdempotencyKey | None:
-    return session.get(IdempotencyKey, (actor, key))
+_KEYS = IdempotencyKey.__table__
+_IDEMPOTENCY_KEY = select(_KEYS.c.request_hash, _KEYS.c.ticket_id).where(
+    _KEYS.c.actor == bindparam("actor"), _KEYS.c.key == bindparam("key")
+)
+_ADD_KEY = {
+    d: insert(_KEYS).on_conflict_do_nothing(index_elements=["actor", "key"]).returning(_KEYS.c.ticket_id)
+    for d, insert in (("sqlite", sqlite_insert), ("postgresql", pg_insert))
+}
+
+
+def idempotency_key(session: Session, actor: str, key: str) -> Row[tuple[str, int]] | None:
+    """(request_hash, ticket_id) stored for the caller's key, or None."""
+    return session.execute(_IDEMPOTENCY_KEY, {"actor": actor, "key": key}).first()
+
+
+def add_idempotency_key(
+    session: Session, *, actor: str, key: str, request_hash: str, ticket_id: int, created_at: datetime
+) -> bool:
+    """Stores the key; False when it is already there (on PostgreSQL, stored by a
+    concurrent transaction, after waiting for that one to commit)."""
+    dialect = session.get_bind().dialect.name
+    values = {"actor": actor, "key": key, "request_hash": request_hash, "ticket_id": ticket_id,
+              "created_at": created_at}
+    return session.execute(_ADD_KEY[dialect], values).first() is not None
 
 
 @dataclass(frozen=True)

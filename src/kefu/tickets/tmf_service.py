@@ -32,8 +32,9 @@ HEAVY = {"statusChange", "statusChangeDate", "statusChangeReason", "note", "atta
 
 def list_details(
     session: Session, filters: TmfFilter, *, page_: Page, full: bool = True
-) -> tuple[list[TicketDetail], int]:
-    """One page of tickets (newest first) as details, and the exact number of matches.
+) -> tuple[list[TicketDetail], int | None]:
+    """One page of tickets (newest first) as details, and the exact number of matches
+    (None: more than tmf_repository.TOTAL_CAP).
     What a TroubleTicket shows (history, tasks, attachments, links, problems) is loaded for
     the whole page at once; `full=False` leaves it out. Findings, remedies and the repeat
     chain, which a TroubleTicket does not show, stay empty."""
