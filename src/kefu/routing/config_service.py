@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from kefu.agents import service as agents
 from kefu.core.errors import Conflict
-from kefu.routing import repository
+from kefu.routing import chat_settings, repository
 from kefu.routing.errors import UnknownQueue
 from kefu.routing.models import RoutingQueue, RoutingWorkflow
 from kefu.routing.workflow import QueueSpec, Workflow, parse_workflow, queue_spec
@@ -59,6 +59,7 @@ def save_workflow(session: Session, *, definition: dict[str, Any], by: str, now:
     """Saves a new version and makes it the active one; the old versions stay readable."""
     names = [q.name for q in repository.queues(session)]
     parse_workflow(definition, queues=names)
+    chat_settings.parse(definition)  # the web chat timings travel in the same definition
     name = str(definition.get("name") or "default")
     row = RoutingWorkflow(name=name, version=repository.latest_version(session, name) + 1, definition=dict(definition),
                           active=True, created_by=by, created_at=now)
