@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import anyio
 from fastapi import APIRouter, Depends, Request, WebSocket
 from fastapi.responses import Response
 
@@ -125,6 +126,8 @@ async def livechat_socket(websocket: WebSocket, principal: Principal = Depends(S
     try:
         await pump(websocket, hub=hub, keys=keys, push=push, handle=handle)
     finally:
-        # The clock of "gone without coming back" starts now (see routing.chat_upkeep).
-        await in_transaction(websocket, left)
+        # The clock of "gone without coming back" starts now (see routing.chat_upkeep);
+        # shielded, since a server closing the socket cancels this task.
+        with anyio.CancelScope(shield=True):
+            await in_transaction(websocket, left)
         hub.notify({f"contact:{seen['contact']}"} if seen["contact"] else set())
