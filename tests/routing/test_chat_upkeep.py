@@ -155,3 +155,10 @@ def test_typing_is_a_short_lived_marker_never_a_message(session, now, subscriber
     chat.post_customer_message(session, row, text="好的", now=now)
     assert chat.typing_in(session, [row.id], now=now) == {row.id: {"agent"}}  # sending ends it at once
     assert _texts(session, row) == [*before, "好的"]
+
+
+def test_the_upkeep_job_is_wired_into_the_worker():
+    from kefu import wiring
+
+    jobs = {job.name: job for job in wiring.periodic_jobs(sender=object())}
+    assert jobs["chat_upkeep"].run is chat_upkeep.scan and jobs["chat_upkeep"].every_seconds <= 60
