@@ -147,6 +147,8 @@ def test_typing_is_a_short_lived_marker_never_a_message(session, now, subscriber
     before = _texts(session, row)
     chat.customer_typing(session, row, now=now)
     chat.customer_typing(session, row, now=now + timedelta(seconds=2))  # overwritten, not added
+    chat.customer_typing(session, row, now=now + timedelta(seconds=2, milliseconds=200))  # too soon: no write
+    assert chat_typing.typing_in(session, [row.id], now=now + timedelta(seconds=7, milliseconds=100)) == {}
     chat.agent_typing(session, row.id, agent=agent, now=now)
     assert chat.typing_in(session, [row.id], now=now + timedelta(seconds=3)) == {row.id: {"customer", "agent"}}
     later = now + timedelta(seconds=chat_typing.TTL_SECONDS + 2)

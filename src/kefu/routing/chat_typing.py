@@ -29,6 +29,8 @@ def mark(session: Session, contact_id: int, side: str, *, now: datetime) -> None
     until = now + timedelta(seconds=TTL_SECONDS)
     row = session.get(ChatTyping, (contact_id, side))
     if row is not None:
+        if row.until > until - timedelta(seconds=THROTTLE_SECONDS / 2):
+            return  # marked a moment ago: a client sending too often writes nothing more
         row.until = until
         session.flush()
         return
