@@ -15,6 +15,7 @@ from kefu.identity import service as identity
 from kefu.routing import chat, chat_typing, chat_upkeep
 from kefu.web import chat_portal
 from tests.factories.agents import create_agent
+from tests.factories.customers import create_subscriber
 from tests.factories.routing import create_centre
 from tests.factories.web import customer_with_history, login_staff, login_subscriber
 
@@ -134,6 +135,12 @@ def test_a_supervisor_without_an_agent_profile_monitors_the_chats_read_only(clie
     assert "<form" not in page.text.split('id="chat-monitor"')[1]  # nothing to act with
     partial = client.get("/chats/monitor", headers={**HTML, "HX-Request": "true"})
     assert "<html" not in partial.text and "王芳" in partial.text
+    with_reason = chat.start_chat(session, subscriber_id=create_subscriber(session, number="13900002222").id, now=now)
+    chat_upkeep.customer_disconnected(session, with_reason.subscriber_id, now=now - timedelta(minutes=5))
+    chat_upkeep.scan(session, now)
+    session.commit()
+    ended = client.get("/chats/monitor", headers=HTML).text.split('id="mon-ended"')[1]
+    assert f'data-contact-id="{with_reason.id}"' in ended and chat_upkeep.LEFT_WAITING in ended
     transcript = client.get(f"/chats/monitor/{row.id}", headers=HTML)
     assert transcript.status_code == 200 and "我的宽带一直掉线" in transcript.text
     assert client.get("/chats/monitor/999999", headers=HTML).status_code == 404

@@ -93,3 +93,11 @@ def chats_between(session: Session, *, since: datetime, until: datetime) -> list
                RoutingContact.arrived_at >= since, RoutingContact.arrived_at < until)
     )
     return [(s, o, bool(a)) for s, o, a in rows]
+
+
+def recently_ended(session: Session, *, since: datetime, limit: int = 20) -> list[RoutingContact]:
+    return list(session.scalars(
+        select(RoutingContact).where(RoutingContact.kind == "live", RoutingContact.channel.in_(CHAT_CHANNELS),
+                                     RoutingContact.state.in_(("ended", "abandoned")), RoutingContact.ended_at >= since)
+        .order_by(RoutingContact.ended_at.desc(), RoutingContact.id.desc()).limit(limit)
+    ))

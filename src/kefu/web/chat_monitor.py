@@ -48,7 +48,9 @@ def _row(session, row: RoutingContact, now: datetime, agent_names: dict[int, str
             "customer": f"{customer.name_masked} {customer.number_masked}" if customer else "",
             "waited": int((now - row.arrived_at).total_seconds()), "ticket_id": row.ticket_id,
             "left": bool((row.context or {}).get("customer_left_at")),
-            "prompted": bool((row.context or {}).get("silence_prompted_at"))}
+            "prompted": bool((row.context or {}).get("silence_prompted_at")),
+            "outcome": row.outcome or "", "end_reason": (row.context or {}).get("end_reason") or "",
+            "ended": f"{local(row.ended_at):%H:%M}" if row.ended_at else ""}
 
 
 @router.get("/chats/monitor")
@@ -59,6 +61,7 @@ def chat_monitor(request: Request, session: DbSession, now: Now, principal: Prin
     context = {
         "waiting": [r for r in rows if r["state"] in ("queued", "offered")],
         "talking": [r for r in rows if r["state"] == "assigned"],
+        "ended": [_row(session, r, now, names) for r in chat_rows.recently_ended(session, since=since)],
         "figures": chat_upkeep.figures(session, since=since, until=since + timedelta(days=1)),
         "refresh": REFRESH_SECONDS,
     }
