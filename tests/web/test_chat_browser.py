@@ -191,6 +191,27 @@ def test_a_page_that_is_not_logged_in_cannot_open_a_chat_socket(browser, centre)
         context.close()
 
 
+def test_a_supervisor_without_a_seat_watches_the_live_chats_read_only(centre, open_page, screenshots):
+    """赵强 (supervisor, no agent profile) opens 在线会话 and gets the monitor: who handles
+    which chat, and a transcript, with nothing to act with."""
+    page = open_page(viewport={"width": 1280, "height": 900})
+    page.goto("/login")
+    page.get_by_label("用户名").fill("boss.zhao")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(re.compile(r"/$"))
+    page.goto("/chats")
+    page.wait_for_url(re.compile(r"/chats/monitor$"))
+    talking = page.locator("#mon-talking-table")
+    talking.get_by_text("李娜").wait_for()  # the robot hand-over chat taken in the test above
+    assert page.locator("#desk").count() == 0 and page.get_by_role("button", name="接入").count() == 0
+    page.screenshot(path=screenshots / "35-supervisor-chat-monitor.png", full_page=True)
+    talking.get_by_role("link").first.click()
+    page.wait_for_url(re.compile(r"/chats/monitor/\d+$"))
+    page.get_by_text("我的本月话费").first.wait_for()
+    assert page.locator("form.chat-form, .chat-reply").count() == 0
+
+
 def test_each_side_sees_the_other_typing_and_the_agent_sees_why_a_silent_chat_ended(centre, open_page, screenshots):
     """“对方正在输入…” both ways while keys are pressed, gone once the message is sent (its
     expiry a few seconds later is tested on the fixed clock in test_chat_upkeep_socket);
