@@ -3,7 +3,7 @@ one read per POLL_SECONDS to pick up messages written by other server processes.
 
 Builds a database with 5,000 chat contacts (1,000 live) and 200,000 messages, then times
 the reads a socket makes — the customer's (their latest chat + messages after the cursor)
-and the agent desk's new messages of its 5 chats (the desk also re-reads its chat list) —
+and the agent desk's new messages of its 5 chats, each with the typing markers of its chats (the desk also re-reads its chat list) —
 beside a primary-key lookup of one contact as the floor, in the same process. Wall and
 thread CPU time are both printed: the machine is shared, so wall is an upper bound.
 The printed "sockets per core" is how many open sockets one core could poll each second.
@@ -27,7 +27,7 @@ from sqlalchemy import insert
 from kefu.core.db import make_engine, make_sessionmaker
 from kefu.migrate import upgrade
 from kefu.routing import chat
-from kefu.routing.chat_models import ChatMessage
+from kefu.routing.chat_models import ChatMessage, ChatTyping
 from kefu.routing.models import RoutingContact
 
 NOW = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
@@ -52,6 +52,11 @@ def build(url: str) -> tuple:
              "display_name": "bench", "text": "您好，我的宽带从昨晚开始上不了网" * 2, "origin": "chat",
              "created_at": NOW + timedelta(seconds=i)}
             for i in range(MESSAGES)
+        ])
+        # Typing markers: every live chat has had both sides type; a tenth of them right now.
+        session.execute(insert(ChatTyping), [
+            {"contact_id": i, "side": side, "until": NOW + timedelta(seconds=5 if i % 10 == 0 else -60)}
+            for i in range(1, LIVE + 1) for side in ("customer", "agent")
         ])
         session.commit()
     return engine, sessions
@@ -85,11 +90,13 @@ def main() -> None:
         with sessions() as session:
             row = chat.latest_chat(session, rng.randint(1, LIVE))
             chat.messages(session, row.id, after_id=cursor)
+            chat.typing_in(session, [row.id], now=NOW)  # “对方正在输入…”
 
     def desk_poll() -> None:
         with sessions() as session:
             ids = [rng.randint(1, LIVE) for _ in range(5)]
             chat.messages_of(session, ids, after_id=cursor)
+            chat.typing_in(session, ids, now=NOW)
 
     def floor() -> None:
         with sessions() as session:

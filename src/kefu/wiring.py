@@ -102,6 +102,7 @@ def periodic_jobs(*, sender: object) -> list[PeriodicJob]:
     from kefu.core import outbound
     from kefu.knowledge import tasks as knowledge_tasks
     from kefu.robot import tasks as robot_tasks
+    from kefu.routing import chat_upkeep
     from kefu.routing import service as routing
     from kefu.sla import tasks as sla_tasks
 
@@ -116,6 +117,8 @@ def periodic_jobs(*, sender: object) -> list[PeriodicJob]:
         PeriodicJob("sla_scan", sla_tasks.SCAN_EVERY_SECONDS, sla_tasks.scan_due),
         # Offers that rang out, workflow steps that widened, callbacks whose time has come.
         PeriodicJob("routing_tick", 1.0, routing.routing_tick),
+        # Web chats whose customer has gone: abandoned while waiting; prompted, then ended, in a chat.
+        PeriodicJob("chat_upkeep", 15.0, chat_upkeep.scan),
         # Robot conversations idle for 30 minutes are abandoned (self-service figures).
         PeriodicJob("robot_abandon_idle", 300.0, robot_tasks.abandon_idle),
     ]

@@ -189,3 +189,72 @@ def test_a_page_that_is_not_logged_in_cannot_open_a_chat_socket(browser, centre)
         assert "/portal/login" in page.url  # the page itself asks for a login
     finally:
         context.close()
+
+
+def test_a_supervisor_without_a_seat_watches_the_live_chats_read_only(centre, open_page, screenshots):
+    """赵强 (supervisor, no agent profile) opens 在线会话 and gets the monitor: who handles
+    which chat, and a transcript, with nothing to act with."""
+    page = open_page(viewport={"width": 1280, "height": 900})
+    page.goto("/login")
+    page.get_by_label("用户名").fill("boss.zhao")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(re.compile(r"/$"))
+    page.goto("/chats")
+    page.wait_for_url(re.compile(r"/chats/monitor$"))
+    talking = page.locator("#mon-talking-table")
+    talking.get_by_text("李娜").wait_for()  # the robot hand-over chat taken in the test above
+    assert page.locator("#desk").count() == 0 and page.get_by_role("button", name="接入").count() == 0
+    page.screenshot(path=screenshots / "35-supervisor-chat-monitor.png", full_page=True)
+    talking.get_by_role("link").first.click()
+    page.wait_for_url(re.compile(r"/chats/monitor/\d+$"))
+    page.get_by_text("我的本月话费").first.wait_for()
+    assert page.locator("form.chat-form, .chat-reply").count() == 0
+
+
+def test_each_side_sees_the_other_typing_and_the_agent_sees_why_a_silent_chat_ended(centre, open_page, screenshots):
+    """“对方正在输入…” both ways while keys are pressed, gone once the message is sent (its
+    expiry a few seconds later is tested on the fixed clock in test_chat_upkeep_socket);
+    a customer who stays silent is prompted, then the chat ends and the desk says why."""
+    from datetime import timedelta
+
+    from kefu.routing import chat_upkeep
+
+    desk = _agent_desk(open_page)
+    _ready(desk)
+    customer = open_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    _portal_login(customer, centre, centre.customer.number, "/portal/livechat")
+    customer.get_by_role("button", name="联系人工客服").click()
+    panel = _panel(desk, r"138\*\*\*\*8000")
+    panel.get_by_role("button", name="接入").click()
+    customer.locator("#live-status", has_text="坐席已接入").wait_for()
+
+    typing_on_desk = panel.locator(".chat-typing")
+    assert typing_on_desk.is_hidden()
+    customer.get_by_label("输入消息").press_sequentially("我想查一下")
+    typing_on_desk.wait_for(state="visible")
+    assert typing_on_desk.inner_text() == "对方正在输入…"
+    desk.screenshot(path=screenshots / "33-agent-sees-customer-typing.png", full_page=True)
+    customer.get_by_role("button", name="发送").click()
+    panel.get_by_text("我想查一下").wait_for()
+    typing_on_desk.wait_for(state="hidden")  # sent: the indicator goes out at once
+    assert "对方正在输入" not in panel.locator(".chat-log").inner_text()  # never a message
+
+    typing_on_widget = customer.locator("#live-typing")
+    assert typing_on_widget.is_hidden()
+    panel.get_by_label("回复客户").press_sequentially("好的，请稍等")
+    typing_on_widget.wait_for(state="visible")
+    customer.screenshot(path=screenshots / "34-portal-sees-agent-typing-390.png", full_page=True)
+    panel.get_by_role("button", name="发送").click()
+    customer.get_by_text("好的，请稍等").wait_for()
+    typing_on_widget.wait_for(state="hidden")
+
+    # The customer says nothing more: the worker's job prompts, then ends the chat.
+    for minutes in (5, 8):
+        with centre.sessions() as session:
+            chat_upkeep.scan(session, FIXED_NOW + timedelta(minutes=minutes))
+            session.commit()
+    customer.get_by_text("请问您还在吗").wait_for()
+    customer.locator("#live-status", has_text="本次会话已结束").wait_for()
+    panel.wait_for(state="detached")
+    desk.locator("#desk-closed", has_text="客户长时间未回复，会话已自动结束").wait_for()

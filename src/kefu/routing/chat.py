@@ -12,7 +12,7 @@ Services flush, never commit.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -22,8 +22,8 @@ from kefu.agents.models import AgentProfile
 from kefu.core.clock import local
 from kefu.core.errors import Conflict
 from kefu.identity.roles import Principal
+from kefu.routing import chat_offers, chat_typing, config_service, service, transfer_service
 from kefu.routing import chat_repository as repo
-from kefu.routing import config_service, service, transfer_service
 from kefu.routing.chat_errors import ChatEnded, ChatNotAnswered, ChatNotFound, InvalidChatMessage
 from kefu.routing.chat_models import ChatMessage
 from kefu.routing.models import RoutingContact
@@ -76,6 +76,16 @@ def _add(session: Session, contact_id: int, *, sender: str, author: str, name: s
     return message
 
 
+def add_system_line(session: Session, contact_id: int, *, text: str, now: datetime) -> ChatMessage:
+    """A line of the system itself (queue notices, the silence prompt, why a chat ended)."""
+    return _add(session, contact_id, sender="system", author="routing", name="系统", text=text, now=now)
+
+
+def write_rest_of_transcript(session: Session, contact: RoutingContact, *, now: datetime) -> None:
+    """The lines not yet on the linked ticket go there (a chat the system ended)."""
+    _write_transcript(session, contact, by=CHAT_SERVICE, now=now, title=f"网页在线会话 #{contact.id} 结束，其余记录：")
+
+
 def active_chat(session: Session, subscriber_id: int) -> RoutingContact | None:
     """The subscriber's chat that is still waiting or talking, if any."""
     row = repo.latest_chat_of_subscriber(session, subscriber_id, channel=CHANNEL)
@@ -123,6 +133,7 @@ def post_customer_message(session: Session, contact: RoutingContact, *, text: st
     message = _clean(text)
     if contact.state not in repo.ACTIVE:
         raise ChatEnded(contact.id)
+    chat_typing.clear(session, contact.id, "customer")
     return _add(session, contact.id, sender="customer", author=f"subscriber:{contact.subscriber_id}", name="客户",
                 text=message, now=now)
 
@@ -140,13 +151,30 @@ def post_agent_message(session: Session, contact_id: int, *, agent: AgentProfile
                        now: datetime) -> ChatMessage:
     message = _clean(text)
     row = _agent_chat(session, contact_id, agent)
+    chat_typing.clear(session, row.id, "agent")
     return _add(session, row.id, sender="agent", author=f"agent:{agent.id}", name=agent.display_name, text=message, now=now)
+
+
+def customer_typing(session: Session, contact: RoutingContact, *, now: datetime) -> None:
+    """The customer is typing (ephemeral: see chat_typing); ignored once the chat ended."""
+    if contact.state in repo.ACTIVE:
+        chat_typing.mark(session, contact.id, "customer", now=now)
+
+
+def agent_typing(session: Session, contact_id: int, *, agent: AgentProfile, now: datetime) -> None:
+    row = _agent_chat(session, contact_id, agent)
+    chat_typing.mark(session, row.id, "agent", now=now)
+
+
+def typing_in(session: Session, contact_ids: list[int], *, now: datetime) -> dict[int, set[str]]:
+    return chat_typing.typing_in(session, contact_ids, now=now)
 
 
 def accept_chat(session: Session, contact_id: int, *, agent: AgentProfile, offer_seq: int, now: datetime) -> RoutingContact:
     """The agent takes an offered chat (one accept wins); the customer is told who answers."""
     get_chat(session, contact_id)
     row = service.accept(session, contact_id, agent=agent, offer_seq=offer_seq, now=now)
+    chat_offers.taken(session, agent.id)
     _add(session, row.id, sender="system", author="routing", name="系统",
          text=f"坐席 {agent.display_name}（工号 {agent.employee_no}）为您服务。", now=now)
     return row
@@ -162,6 +190,12 @@ def set_presence(session: Session, agent: AgentProfile, *, to: str, reason: str 
 def chats_of(session: Session, agent: AgentProfile) -> list[RoutingContact]:
     """The chats offered to or handled by the agent, oldest first."""
     return repo.chats_of_agent(session, agent.id)
+
+
+def ended_by_system(session: Session, agent: AgentProfile, *, now: datetime) -> list[RoutingContact]:
+    """The agent's chats the system ended in the last 10 minutes, each with its reason."""
+    rows = repo.ended_chats_of_agent(session, agent.id, since=now - timedelta(minutes=10))
+    return [r for r in rows if (r.context or {}).get("end_reason")]
 
 
 def messages(session: Session, contact_id: int, *, after_id: int = 0) -> list[ChatMessage]:

@@ -46,3 +46,26 @@ class CtiCall(Base):
     agent_id: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+
+
+class ChatTyping(Base):
+    """Who is typing in a chat, until when: a short-lived marker, never a message and never
+    in a transcript. One row per chat and side, overwritten at most every few seconds
+    (the widget throttles), read by every socket's poll, so it crosses server processes."""
+
+    __tablename__ = "chat_typing"
+
+    contact_id: Mapped[int] = mapped_column(ForeignKey("routing_contacts.id", ondelete="CASCADE"), primary_key=True)
+    side: Mapped[str] = mapped_column(String(10), primary_key=True)  # customer | agent
+    until: Mapped[datetime]
+
+
+class ChatOfferStreak(Base):
+    """Chat offers an agent let ring out in a row (reset when they take a chat): only a
+    streak puts them on a break."""
+
+    __tablename__ = "chat_offer_streaks"
+
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agent_profiles.id", ondelete="CASCADE"), primary_key=True)
+    missed_in_row: Mapped[int] = mapped_column(Integer, default=0)
+    last_missed_at: Mapped[datetime | None]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from datetime import datetime
+
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kefu.routing.chat_models import ChatMessage, CtiCall
@@ -50,3 +52,52 @@ def call_by_id(session: Session, call_id: str, *, for_update: bool = False) -> C
     if for_update:
         query = query.with_for_update()
     return session.scalars(query).first()
+
+
+def active_chats(session: Session, *, lock: bool = False) -> list[RoutingContact]:
+    query = (select(RoutingContact)
+             .where(RoutingContact.kind == "live", RoutingContact.channel.in_(CHAT_CHANNELS),
+                    RoutingContact.state.in_(ACTIVE))
+             .order_by(RoutingContact.id))
+    if lock:  # two workers scanning at once each take different chats
+        query = query.with_for_update(skip_locked=True)
+    return list(session.scalars(query))
+
+
+def last_said(session: Session, contact_ids: list[int]) -> dict[tuple[int, str], datetime]:
+    """The time of the last customer and agent line of each chat."""
+    if not contact_ids:
+        return {}
+    rows = session.execute(
+        select(ChatMessage.contact_id, ChatMessage.sender, func.max(ChatMessage.created_at))
+        .where(ChatMessage.contact_id.in_(contact_ids), ChatMessage.sender.in_(("customer", "agent")),
+               ChatMessage.origin == "chat")
+        .group_by(ChatMessage.contact_id, ChatMessage.sender)
+    )
+    return {(cid, sender): at for cid, sender, at in rows}
+
+
+def ended_chats_of_agent(session: Session, agent_id: int, *, since: datetime) -> list[RoutingContact]:
+    return list(session.scalars(
+        select(RoutingContact).where(RoutingContact.agent_id == agent_id, RoutingContact.channel.in_(CHAT_CHANNELS),
+                                     RoutingContact.state.in_(("ended", "abandoned")), RoutingContact.ended_at >= since)
+        .order_by(RoutingContact.id)
+    ))
+
+
+def chats_between(session: Session, *, since: datetime, until: datetime) -> list[tuple[str, str | None, bool]]:
+    """(state, outcome, was answered) of the chats that arrived in the window."""
+    rows = session.execute(
+        select(RoutingContact.state, RoutingContact.outcome, RoutingContact.answered_at.is_not(None))
+        .where(RoutingContact.kind == "live", RoutingContact.channel.in_(CHAT_CHANNELS),
+               RoutingContact.arrived_at >= since, RoutingContact.arrived_at < until)
+    )
+    return [(s, o, bool(a)) for s, o, a in rows]
+
+
+def recently_ended(session: Session, *, since: datetime, limit: int = 20) -> list[RoutingContact]:
+    return list(session.scalars(
+        select(RoutingContact).where(RoutingContact.kind == "live", RoutingContact.channel.in_(CHAT_CHANNELS),
+                                     RoutingContact.state.in_(("ended", "abandoned")), RoutingContact.ended_at >= since)
+        .order_by(RoutingContact.ended_at.desc(), RoutingContact.id.desc()).limit(limit)
+    ))

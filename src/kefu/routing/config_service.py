@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from kefu.agents import service as agents
 from kefu.core.errors import Conflict
-from kefu.routing import engine_cache, repository
+from kefu.routing import chat_settings, engine_cache, repository
 from kefu.routing.errors import UnknownQueue
 from kefu.routing.models import RoutingQueue, RoutingWorkflow
 from kefu.routing.settings import RoutingSettings, parse_settings
@@ -90,6 +90,7 @@ def save_workflow(session: Session, *, definition: dict[str, Any], by: str, now:
     names = [q.name for q in repository.queues(session)]
     parse_workflow(definition, queues=names)
     parse_settings(definition, queues=names)
+    chat_settings.parse(definition)  # the web chat timings travel in the same definition
     name = str(definition.get("name") or "default")
     row = RoutingWorkflow(name=name, version=repository.latest_version(session, name) + 1, definition=dict(definition),
                           active=True, created_by=by, created_at=now)

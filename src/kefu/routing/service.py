@@ -15,7 +15,7 @@ from kefu.agents.presence import Presence
 from kefu.core.errors import InvalidInput, PermissionDenied
 from kefu.core.events import record
 from kefu.routing import callbacks as cb
-from kefu.routing import config_service, engine_cache, repository
+from kefu.routing import chat_offers, config_service, engine_cache, repository
 from kefu.routing.engine import RoutingEngine
 from kefu.routing.errors import ContactNotFound, ContactNotQueued, OfferNoLongerValid
 from kefu.routing.events import CallbackFinished, ContactAssigned, ContactEnded, ContactOffered
@@ -209,12 +209,15 @@ def decline(session: Session, contact_id: int, *, agent: AgentProfile, offer_seq
 
 
 def expire_offers(session: Session, *, now: datetime) -> int:
-    """Offers that rang out go back to the queue; their agent is put on a break."""
+    """Offers that rang out go back to the queue; their agent is put on a break (for chat:
+    after a streak of misses, see chat_offers)."""
     expired = repository.claim_expired_offers(session, now=now)
     for row in expired:
         agent_id = row.agent_id
         _back_to_queue(row, agent_id)
         agent = agents.get_agent(session, agent_id)
+        if channel_class(row.channel) == "chat" and not chat_offers.missed(session, agent_id, now=now):
+            continue  # a chat re-offers to the next agent; only a streak of misses means a break
         if agent.presence == Presence.READY:
             agents.change_presence(session, agent, to=Presence.BREAK, reason="未接听 missed offer", now=now,
                                    by_routing=True)

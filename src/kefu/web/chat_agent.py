@@ -2,7 +2,7 @@
 capacity (the routing engine counts it), over the staff WebSocket /chats/ws.
 
 Frames from the agent: presence {state, reason}, accept {contact_id, offer_seq},
-send {contact_id, text}, end {contact_id}, ticket {contact_id, core_demand} (open a ticket
+send {contact_id, text}, typing {contact_id} (ephemeral, see routing.chat_typing), end {contact_id}, ticket {contact_id, core_demand} (open a ticket
 with the transcript), link {contact_id, ticket_id}. The desk gets its chats (offered and
 taken) and every new message of them; a chat new to the desk comes with its whole
 transcript, the robot conversation of a hand-over included.
@@ -13,12 +13,12 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request, WebSocket
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 
 from kefu.agents import service as agents
 from kefu.agents.errors import AgentNotFound
 from kefu.agents.models import AgentProfile
-from kefu.api.deps import Authorize
+from kefu.api.deps import Authorize, DbSession
 from kefu.core.errors import InvalidInput, KefuError
 from kefu.customers import service as customers
 from kefu.identity.roles import Principal, Role
@@ -36,7 +36,12 @@ SEAT_SOCKET = AuthorizeSocket(*SEATS)
 
 
 @router.get("/chats")
-def chat_desk(request: Request, principal: Principal = Depends(SEAT)) -> Response:
+def chat_desk(request: Request, session: DbSession, principal: Principal = Depends(SEAT)) -> Response:
+    if Role.SUPERVISOR in principal.roles:
+        try:
+            _agent(session, principal)
+        except AgentNotFound:  # a supervisor who takes no chats watches them instead (read-only)
+            return RedirectResponse("/chats/monitor", status_code=303)
     return render(request, "chat/desk.html", max_chars=chat.MAX_MESSAGE_CHARS)
 
 
@@ -75,9 +80,14 @@ async def desk_socket(websocket: WebSocket, principal: Principal = Depends(SEAT_
         fresh = [r.id for r in rows if r.id not in seen["known"]]
         known = [r.id for r in rows if r.id in seen["known"]]
         new = chat.messages_of(session, fresh) + chat.messages_of(session, known, after_id=seen["cursor"])
+        typing = chat.typing_in(session, [r.id for r in rows], now=now)
         desk = {"type": "desk", "agent": {"id": agent.id, "name": agent.display_name, "presence": agent.presence,
                                           "capacity_chat": agent.capacity_chat},
-                "chats": [_chat_frame(session, r) for r in rows]}
+                "chats": [_chat_frame(session, r) for r in rows],
+                "typing": sorted(cid for cid, sides in typing.items() if "customer" in sides),
+                # Chats the system ended lately (the customer left or went silent): the desk says why.
+                "closed": [{"id": r.id, "reason": (r.context or {}).get("end_reason")}
+                           for r in chat.ended_by_system(session, agent, now=now)]}
         return desk, sorted((message_frame(m) for m in new), key=lambda m: m["id"])
 
     async def push() -> None:
@@ -96,6 +106,9 @@ async def desk_socket(websocket: WebSocket, principal: Principal = Depends(SEAT_
                 chat.set_presence(session, agent, to=str(frame.get("state") or ""), reason=frame.get("reason"), now=now)
                 return {"agents"}
             contact_id = _int(frame.get("contact_id"))
+            if kind == "typing":
+                chat.agent_typing(session, contact_id, agent=agent, now=now)
+                return {f"contact:{contact_id}"}
             if kind == "accept":
                 row = chat.accept_chat(session, contact_id, agent=agent, offer_seq=_int(frame.get("offer_seq")), now=now)
             elif kind == "send":

@@ -3,13 +3,16 @@ subscriber's WebSocket (/portal/livechat/ws).
 
 The page renders the transcript so far (so a reload, or a restart of the server, shows
 everything); the socket then sends only messages after the page's last id and takes the
-subscriber's frames: {"type": "start"}, {"type": "send", "text": …}, {"type": "end"}.
+subscriber's frames: {"type": "start"}, {"type": "send", "text": …}, {"type": "end"},
+{"type": "typing"} (throttled by the widget; see routing.chat_typing). Opening the socket
+and closing it tell routing the customer is there or gone (routing.chat_upkeep).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import anyio
 from fastapi import APIRouter, Depends, Request, WebSocket
 from fastapi.responses import Response
 
@@ -17,7 +20,7 @@ from kefu.api.deps import Authorize, DbSession
 from kefu.core.clock import local
 from kefu.core.errors import KefuError
 from kefu.identity.roles import Principal, Role
-from kefu.routing import chat
+from kefu.routing import chat, chat_upkeep
 from kefu.routing.chat_errors import ChatEnded, ChatNotFound
 from kefu.routing.chat_models import ChatMessage
 from kefu.routing.models import RoutingContact
@@ -54,7 +57,7 @@ async def livechat_socket(websocket: WebSocket, principal: Principal = Depends(S
     subscriber_id = principal.subscriber_id or 0
     hub, lang = hub_of(websocket), language(websocket)  # type: ignore[arg-type]
     await websocket.accept()
-    seen: dict[str, Any] = {"contact": None, "state": None, "cursor": int(websocket.query_params.get("after") or 0)}
+    seen: dict[str, Any] = {"contact": None, "state": None, "typing": False, "cursor": int(websocket.query_params.get("after") or 0)}
 
     def keys() -> set[str]:
         return {f"subscriber:{subscriber_id}"} | ({f"contact:{seen['contact']}"} if seen["contact"] else set())
@@ -64,19 +67,30 @@ async def livechat_socket(websocket: WebSocket, principal: Principal = Depends(S
         same = row is not None and (row.id == seen["contact"] or seen["contact"] is None)
         cursor = seen["cursor"] if same else 0
         new = chat.messages(session, row.id, after_id=cursor) if row is not None else []
-        return contact_frame(row), [message_frame(m) for m in new]
+        typing = row is not None and "agent" in chat.typing_in(session, [row.id], now=now).get(row.id, set())
+        if row is not None:
+            chat_upkeep.still_here(session, row)  # another tab of the customer closed, this one is open
+        return contact_frame(row), [message_frame(m) for m in new], typing
 
     async def push() -> None:
-        contact, new = await in_transaction(websocket, load)
+        contact, new, typing = await in_transaction(websocket, load)
         contact_id, state = (contact or {}).get("id"), (contact or {}).get("state")
-        if contact_id != seen["contact"] or state != seen["state"] or new:
+        if contact_id != seen["contact"] or state != seen["state"] or new or typing != seen["typing"]:
             reset = seen["contact"] is not None and contact_id != seen["contact"]
-            seen.update(contact=contact_id, state=state, cursor=new[-1]["id"] if new else seen["cursor"])
-            await websocket.send_json({"type": "chat", "contact": contact, "messages": new, "reset": reset})
+            seen.update(contact=contact_id, state=state, typing=typing,
+                        cursor=new[-1]["id"] if new else seen["cursor"])
+            await websocket.send_json({"type": "chat", "contact": contact, "messages": new, "reset": reset,
+                                       "typing": typing})
 
     def act(frame: dict[str, Any]):
         def work(session, now) -> set[str]:
             kind = frame.get("type")
+            if kind == "typing":
+                row = chat.active_chat(session, subscriber_id)
+                if row is None:
+                    return set()  # nothing to show it in; not worth an error while typing
+                chat.customer_typing(session, row, now=now)
+                return {f"contact:{row.id}"}
             if kind == "start":
                 row = chat.start_chat(session, subscriber_id=subscriber_id, now=now, attrs={"channel": chat.CHANNEL})
             else:
@@ -102,4 +116,18 @@ async def livechat_socket(websocket: WebSocket, principal: Principal = Depends(S
             return
         hub.notify(keys_to_wake)
 
-    await pump(websocket, hub=hub, keys=keys, push=push, handle=handle)
+    def arrived(session, now) -> None:
+        chat_upkeep.customer_connected(session, subscriber_id)
+
+    def left(session, now) -> None:
+        chat_upkeep.customer_disconnected(session, subscriber_id, now=now)
+
+    await in_transaction(websocket, arrived)
+    try:
+        await pump(websocket, hub=hub, keys=keys, push=push, handle=handle)
+    finally:
+        # The clock of "gone without coming back" starts now (see routing.chat_upkeep);
+        # shielded, since a server closing the socket cancels this task.
+        with anyio.CancelScope(shield=True):
+            await in_transaction(websocket, left)
+        hub.notify({f"contact:{seen['contact']}"} if seen["contact"] else set())

@@ -24,6 +24,7 @@ from contextlib import suppress
 from typing import Any
 from urllib.parse import urlsplit
 
+import anyio
 from fastapi import WebSocket, WebSocketException, status
 from starlette.concurrency import run_in_threadpool
 from starlette.websockets import WebSocketDisconnect
@@ -82,16 +83,28 @@ def hub_of(websocket: WebSocket) -> ChatHub:
     return state.chat_hub
 
 
+def _in_flight(websocket: WebSocket) -> set[asyncio.Future[Any]]:
+    if not hasattr(websocket.state, "in_flight"):
+        websocket.state.in_flight = set()
+    return websocket.state.in_flight
+
+
 def in_transaction(websocket: WebSocket, work: Callable[..., Any]) -> Awaitable[Any]:
     """Runs `work(session, now)` in its own unit of work on the thread pool (the event loop
-    never blocks on the database)."""
+    never blocks on the database). A thread cannot be stopped, so each call is tracked
+    until it is done: `pump` waits for them when the socket closes, and what runs after
+    (the customer's departure) is written after, never before, a poll still in flight."""
     app = websocket.app
 
     def run() -> Any:
         with unit_of_work(app.state.sessionmaker) as session:
             return work(session, app.state.clock.now())
 
-    return run_in_threadpool(run)
+    call = asyncio.ensure_future(run_in_threadpool(run))
+    pending = _in_flight(websocket)
+    pending.add(call)
+    call.add_done_callback(pending.discard)
+    return asyncio.shield(call)
 
 
 def error_frame(error: KefuError, lang: str) -> dict[str, Any]:
@@ -140,6 +153,10 @@ async def pump(websocket: WebSocket, *, hub: ChatHub, keys: Callable[[], set[str
     finally:
         for task in tasks:
             task.cancel()
+        # Wait for them: a database call already on the thread pool finishes first, so
+        # nothing of this socket still runs once it is closed.
+        with anyio.CancelScope(shield=True):
+            await asyncio.gather(*tasks, *_in_flight(websocket), return_exceptions=True)
         hub.unsubscribe(wake)
 
 

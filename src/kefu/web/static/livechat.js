@@ -37,6 +37,17 @@
     return api;
   }
 
+  // Tells the other side "typing" at most once per `every` ms while keys are pressed; the
+  // server forgets it a few seconds after the last one, so nothing needs to say "stopped".
+  function typingSignal(send, every) {
+    var last = 0;
+    return function () {
+      var now = Date.now();
+      if (now - last < every) return;
+      if (send()) last = now;
+    };
+  }
+
   function appendMessage(log, m, meLabel, mine) {
     if (log.querySelector('[data-id="' + m.id + '"]')) return;
     var item = el("li", "chat-msg " + m.sender + (m.origin === "robot" ? " from-robot" : ""));
@@ -52,7 +63,7 @@
     var log = root.querySelector("#live-log"), status = root.querySelector("#live-status");
     var form = root.querySelector("#live-form"), input = root.querySelector("#live-text");
     var startButton = root.querySelector("#live-start"), endButton = root.querySelector("#live-end");
-    var error = root.querySelector("#live-error");
+    var error = root.querySelector("#live-error"), typing = root.querySelector("#live-typing");
     var last = Number(root.dataset.after || 0);
 
     function show(state) {
@@ -71,6 +82,7 @@
         last = Math.max(last, m.id);
       });
       show(frame.contact ? frame.contact.state : "");
+      typing.hidden = !frame.typing;
     }, function (up) { if (!up) status.textContent = labels.offline; else show(root.dataset.state); });
     link.query = function () { return "after=" + last; };
     form.addEventListener("submit", function (event) {
@@ -78,6 +90,8 @@
       var text = input.value.trim();
       if (text && link.send({ type: "send", text: text })) input.value = "";
     });
+    var signal = typingSignal(function () { return link.send({ type: "typing" }); }, 2000);
+    input.addEventListener("input", function () { if (input.value.trim() && !form.hidden) signal(); });
     startButton.addEventListener("click", function () { link.send({ type: "start" }); });
     endButton.addEventListener("click", function () { link.send({ type: "end" }); });
     link.start();
@@ -86,7 +100,7 @@
   function agent(root) {
     var labels = JSON.parse(root.dataset.labels), max = Number(root.dataset.max || 2000);
     var chats = root.querySelector("#desk-chats"), empty = root.querySelector("#desk-empty");
-    var error = root.querySelector("#desk-error");
+    var error = root.querySelector("#desk-error"), closed = root.querySelector("#desk-closed");
     var link = connect(root.dataset.socket, function (frame) {
       if (frame.type === "error") { error.textContent = frame.message; return; }
       if (frame.type !== "desk") return;
@@ -104,6 +118,13 @@
         if (p) appendMessage(p, m, "", false);
       });
       empty.hidden = frame.chats.length > 0;
+      Array.prototype.forEach.call(chats.querySelectorAll(".chat-panel"), function (p) {
+        p.querySelector(".chat-typing").hidden = (frame.typing || []).indexOf(Number(p.dataset.contactId)) < 0;
+      });
+      closed.textContent = "";
+      (frame.closed || []).forEach(function (c) {
+        closed.appendChild(el("li", "chat-closed", labels.closed + " #" + c.id + "：" + (labels[c.reason] || c.reason)));
+      });
     }, function (up) { if (!up) error.textContent = labels.offline; });
 
     function panel(c) {
@@ -122,6 +143,10 @@
         var log = el("ol", "chat-log");
         log.setAttribute("aria-label", labels.customer + " " + who);
         p.appendChild(log);
+        var typing = el("p", "chat-typing", labels.typing);
+        typing.hidden = true;
+        typing.setAttribute("aria-live", "polite");
+        p.appendChild(typing);
         var accept = el("button", "button primary chat-accept", labels.accept);
         accept.type = "button";
         accept.addEventListener("click", function () {
@@ -135,6 +160,8 @@
         var send = el("button", "button primary", labels.send);
         send.type = "submit";
         form.appendChild(input); form.appendChild(send);
+        var signal = typingSignal(function () { return link.send({ type: "typing", contact_id: c.id }); }, 2000);
+        input.addEventListener("input", function () { if (input.value.trim()) signal(); });
         form.addEventListener("submit", function (event) {
           event.preventDefault();
           var text = input.value.trim();
