@@ -292,27 +292,32 @@ def _tmf_list(client: Any, rnd: random.Random, samples: int) -> None:
           " left out past 10,000 matches")
 
 
-def list_run(url: str, n: int, samples: int, reuse: bool, workdir: str) -> None:
-    from fastapi.testclient import TestClient
-
+def reset_database(url: str, reuse: bool) -> bool:
+    """Drops the list database unless reusing; True when it has to be built."""
     if url.startswith("sqlite"):
         path = url.removeprefix("sqlite:///")
-        if os.path.exists(path) and not reuse:
+        if not reuse:
             for suffix in ("", "-wal", "-shm"):
                 if os.path.exists(path + suffix):
                     os.remove(path + suffix)
-        fresh = not os.path.exists(path)
-    else:
-        head, _, name = url.rpartition("/")
-        admin = create_engine(f"{head}/postgres", isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            exists = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
-            if exists and not reuse:
-                conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-            fresh = not exists or not reuse
-            if fresh:
-                conn.execute(text(f'CREATE DATABASE "{name}"'))
-        admin.dispose()
+        return not os.path.exists(path)
+    head, _, name = url.rpartition("/")
+    admin = create_engine(f"{head}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        exists = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
+        if exists and not reuse:
+            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        fresh = not exists or not reuse
+        if fresh:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return fresh
+
+
+def list_run(url: str, n: int, samples: int, reuse: bool, workdir: str) -> None:
+    from fastapi.testclient import TestClient
+
+    fresh = reset_database(url, reuse)
     if not fresh:
         from kefu.core.db import make_engine
 

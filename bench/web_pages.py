@@ -29,12 +29,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.tickets_api import SUBSCRIBERS, _app, _subscribers, build_tickets  # noqa: E402
+from bench.tickets_api import SUBSCRIBERS, _app, _subscribers, build_tickets, reset_database  # noqa: E402
 
 OPEN = ("intake", "dispatched", "investigating", "remedy_proposed", "resolved", "return_visit")
 DEPARTMENT_OF_AGENT = "billing"
@@ -74,30 +74,8 @@ def _build_clocks_and_tasks(engine: Engine, now: datetime) -> None:
     print(f"  {clocks:,} clocks and {tasks:,} tasks in {time.perf_counter() - began:.0f} s", flush=True)
 
 
-def _fresh(url: str, reuse: bool) -> bool:
-    """Drops the database unless reusing; True when it has to be built."""
-    if url.startswith("sqlite"):
-        path = url.removeprefix("sqlite:///")
-        if not reuse:
-            for suffix in ("", "-wal", "-shm"):
-                if os.path.exists(path + suffix):
-                    os.remove(path + suffix)
-        return not os.path.exists(path)
-    head, _, name = url.rpartition("/")
-    admin = create_engine(f"{head}/postgres", isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        exists = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
-        if exists and not reuse:
-            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        fresh = not exists or not reuse
-        if fresh:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return fresh
-
-
 def _prepare(url: str, n: int, reuse: bool, workdir: str) -> tuple[Any, Engine, bool]:
-    fresh = _fresh(url, reuse)
+    fresh = reset_database(url, reuse)
     if not fresh:
         from kefu.core.db import make_engine
 

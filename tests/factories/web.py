@@ -4,6 +4,7 @@ through the real forms (staff password, subscriber SMS code)."""
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -99,3 +100,25 @@ def login_subscriber(client: TestClient, session: Session, *, number: str) -> st
     )
     assert response.status_code == 303 and response.headers["location"] == "/portal", response.text
     return csrf_token(client.get("/portal", headers=HTML).text)
+
+
+def chat_sockets_take_turns(monkeypatch) -> threading.Lock:
+    """The test database is one shared connection (rolled back after the test): the customer
+    socket's transactions and the test's own reads and writes must take turns on it, as two
+    processes' connections need not. Returns the lock the test holds while it touches the
+    database."""
+    from starlette.concurrency import run_in_threadpool
+
+    from kefu.core.db import unit_of_work
+    from kefu.web import chat_portal
+
+    shared = threading.Lock()
+
+    def one_at_a_time(websocket, work):
+        def run():
+            with shared, unit_of_work(websocket.app.state.sessionmaker) as db:
+                return work(db, websocket.app.state.clock.now())
+        return run_in_threadpool(run)
+
+    monkeypatch.setattr(chat_portal, "in_transaction", one_at_a_time)
+    return shared

@@ -11,16 +11,10 @@ from sqlalchemy import select
 
 from kefu.core.audit import AuditEntry
 from kefu.core.outbound import OutboundMessage
-from tests.factories.identity import PASSWORD
+from tests.web.browser_logins import staff_login
 
 pytestmark = pytest.mark.browser
 
-def _staff_login(page, username: str) -> None:
-    page.goto("/login")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(re.compile(r"/$"))
 
 
 def test_agent_searches_a_number_and_sees_the_masked_360_page_with_the_usage_chart(
@@ -29,7 +23,7 @@ def test_agent_searches_a_number_and_sees_the_masked_360_page_with_the_usage_cha
     page = open_page(viewport={"width": 1280, "height": 900})
     page.goto("/login")
     page.screenshot(path=screenshots / "01-staff-login.png")
-    _staff_login(page, "agent.li")
+    staff_login(page, "agent.li")
     page.screenshot(path=screenshots / "02-agent-home.png")
 
     page.get_by_role("navigation", name="主导航").get_by_role("link", name="客户查询").click()
@@ -61,7 +55,7 @@ def test_agent_searches_a_number_and_sees_the_masked_360_page_with_the_usage_cha
 
 def test_supervisor_unmasks_and_the_access_is_audited(open_page, live_server, screenshots):
     page = open_page(viewport={"width": 1280, "height": 900})
-    _staff_login(page, "boss.zhao")
+    staff_login(page, "boss.zhao")
     page.goto(f"/customers/{live_server.customer.subscriber.id}")
     page.get_by_role("button", name="显示完整信息").click()
     number = page.locator("#identity [data-field=number]")
@@ -107,7 +101,7 @@ def test_subscriber_logs_in_on_a_phone_with_the_sms_code_and_sees_the_bill(open_
 
 def test_admin_sees_the_audit_log_and_the_outbox_in_english(open_page, live_server, screenshots):
     page = open_page(viewport={"width": 1280, "height": 800})
-    _staff_login(page, "admin.wu")
+    staff_login(page, "admin.wu")
     page.get_by_role("link", name="English").click()
     page.get_by_role("heading", name="Hello, 吴敏").wait_for()
     page.screenshot(path=screenshots / "09-admin-home-en.png")

@@ -9,9 +9,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import select
 
-from kefu.core.outbound import OutboundMessage
 from kefu.identity import service as identity
 from kefu.routing import chat
 from tests.conftest import FIXED_NOW
@@ -19,6 +17,7 @@ from tests.factories.agents import create_agent
 from tests.factories.customers import create_subscriber
 from tests.factories.identity import PASSWORD
 from tests.factories.routing import create_centre
+from tests.web.browser_logins import portal_login
 
 pytestmark = pytest.mark.browser
 
@@ -39,17 +38,6 @@ def centre(live_server):
     return live_server
 
 
-def _portal_login(page, live_server, number: str, path: str) -> None:
-    page.goto(path)
-    page.get_by_label("手机号码").fill(number)
-    page.get_by_role("button", name="获取验证码").click()
-    page.get_by_label("短信验证码（6 位数字）").wait_for()
-    with live_server.sessions() as session:
-        body = session.scalars(select(OutboundMessage.body).where(OutboundMessage.recipient == number)
-                               .order_by(OutboundMessage.id.desc())).first()
-    page.get_by_label("短信验证码（6 位数字）").fill(re.search(r"\d{6}", body).group())
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(re.compile(re.escape(path) + "$"))
 
 
 def _agent_desk(open_page):
@@ -83,7 +71,7 @@ def test_an_agent_chats_with_two_subscribers_at_once_in_real_time(centre, open_p
     _ready(desk)
 
     first = open_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
-    _portal_login(first, centre, centre.customer.number, "/portal/livechat")
+    portal_login(first, centre, centre.customer.number, "/portal/livechat")
     first.get_by_role("button", name="联系人工客服").click()
     first.locator("#live-status", has_text="正在为您接通坐席").wait_for()
 
@@ -100,7 +88,7 @@ def test_an_agent_chats_with_two_subscribers_at_once_in_real_time(centre, open_p
     first.get_by_text("光猫的 LOS 灯").wait_for()
 
     second = open_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
-    _portal_login(second, centre, SECOND, "/portal/livechat")
+    portal_login(second, centre, SECOND, "/portal/livechat")
     second.get_by_role("button", name="联系人工客服").click()
     two = _panel(desk, r"139\*\*\*\*3333")
     two.get_by_role("button", name="接入").click()
@@ -144,7 +132,7 @@ def test_a_robot_hand_over_arrives_at_the_agent_with_the_robot_conversation(cent
     desk = _agent_desk(open_page)
     _ready(desk)
     customer = open_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
-    _portal_login(customer, centre, THIRD, "/portal/chat")
+    portal_login(customer, centre, THIRD, "/portal/chat")
     customer.get_by_label("输入您的问题").fill("我的本月话费")
     customer.get_by_role("button", name="发送").click()
     customer.wait_for_function("document.querySelectorAll('.chat-turn').length >= 3")
@@ -223,7 +211,7 @@ def test_each_side_sees_the_other_typing_and_the_agent_sees_why_a_silent_chat_en
     desk = _agent_desk(open_page)
     _ready(desk)
     customer = open_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
-    _portal_login(customer, centre, centre.customer.number, "/portal/livechat")
+    portal_login(customer, centre, centre.customer.number, "/portal/livechat")
     customer.get_by_role("button", name="联系人工客服").click()
     panel = _panel(desk, r"138\*\*\*\*8000")
     panel.get_by_role("button", name="接入").click()

@@ -4,20 +4,15 @@ a message reaches the agent's desk and a reconnecting client gets what it missed
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from starlette.concurrency import run_in_threadpool
 from starlette.websockets import WebSocketDisconnect
 
 from kefu.agents import service as agents
-from kefu.core.db import unit_of_work
 from kefu.identity import service as identity
 from kefu.routing import chat
-from kefu.web import chat_portal
 from tests.factories.agents import create_agent
 from tests.factories.routing import create_centre
-from tests.factories.web import customer_with_history, login_staff, login_subscriber
+from tests.factories.web import chat_sockets_take_turns, customer_with_history, login_staff, login_subscriber
 
 HTML = {"Accept": "text/html"}
 
@@ -99,17 +94,7 @@ def test_the_desk_shows_an_offered_chat_with_its_transcript(client, session, now
 def test_a_message_written_by_another_process_reaches_the_socket_by_the_poll(client, session, now, monkeypatch):
     """No in-process wake-up here: the row is written straight to the database, as a second
     server process would, and the customer's socket finds it on its next poll."""
-    # The test database is one shared connection (rolled back after the test): the socket's
-    # polls and this test's write must take turns on it, as two processes' connections need not.
-    shared = threading.Lock()
-
-    def one_at_a_time(websocket, work):
-        def run():
-            with shared, unit_of_work(websocket.app.state.sessionmaker) as db:
-                return work(db, websocket.app.state.clock.now())
-        return run_in_threadpool(run)
-
-    monkeypatch.setattr(chat_portal, "in_transaction", one_at_a_time)
+    shared = chat_sockets_take_turns(monkeypatch)
     create_centre(session, now=now)
     customer = customer_with_history(session, now=now)
     agent = create_agent(session, now=now, skills="gsm:2", ready=True, name="王芳")

@@ -5,19 +5,14 @@ a supervisor without an agent profile watches the chats read-only."""
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
-from starlette.concurrency import run_in_threadpool
-
-from kefu.core.db import unit_of_work
 from kefu.identity import service as identity
 from kefu.routing import chat, chat_typing, chat_upkeep
-from kefu.web import chat_portal
 from tests.factories.agents import create_agent
 from tests.factories.customers import create_subscriber
 from tests.factories.routing import create_centre
-from tests.factories.web import customer_with_history, login_staff, login_subscriber
+from tests.factories.web import chat_sockets_take_turns, customer_with_history, login_staff, login_subscriber
 
 HTML = {"Accept": "text/html"}
 
@@ -36,16 +31,7 @@ def _desk_agent(client, session, now, username="typing.agent"):
 
 
 def test_typing_goes_both_ways_and_is_never_a_message(client, session, now, clock, monkeypatch):
-    # The test database is one shared connection: the socket's work and this test's reads take turns.
-    shared = threading.Lock()
-
-    def one_at_a_time(websocket, work):
-        def run():
-            with shared, unit_of_work(websocket.app.state.sessionmaker) as db:
-                return work(db, websocket.app.state.clock.now())
-        return run_in_threadpool(run)
-
-    monkeypatch.setattr(chat_portal, "in_transaction", one_at_a_time)
+    shared = chat_sockets_take_turns(monkeypatch)
     create_centre(session, now=now)
     customer = customer_with_history(session, now=now)
     agent = _desk_agent(client, session, now)

@@ -12,9 +12,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
 
-from kefu.core.outbound import OutboundMessage
 from kefu.sla import service as sla
 from kefu.tickets import service as tickets
 from kefu.tickets.models import Ticket
@@ -23,6 +21,7 @@ from tests.factories.identity import PASSWORD
 from tests.factories.sla import deliver_all
 from tests.factories.tickets import create_ticket, staff
 from tests.factories.web import customer_with_history
+from tests.web.browser_logins import portal_login
 
 pytestmark = pytest.mark.browser
 
@@ -33,17 +32,6 @@ def _fits(page) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
 
-def _subscriber_login(page, live_server, number: str) -> None:
-    page.goto("/portal/login")
-    page.get_by_label("手机号码").fill(number)
-    page.get_by_role("button", name="获取验证码").click()
-    page.get_by_label("短信验证码（6 位数字）").wait_for()
-    with live_server.sessions() as session:
-        body = session.scalars(select(OutboundMessage.body).where(OutboundMessage.recipient == number)
-                               .order_by(OutboundMessage.id.desc())).first()
-    page.get_by_label("短信验证码（6 位数字）").fill(re.search(r"\d{6}", body).group())
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(re.compile(r"/portal$"))
 
 
 def test_subscriber_files_a_broadband_complaint_agrees_to_the_remedy_and_rates_it_on_a_phone(
@@ -58,7 +46,7 @@ def test_subscriber_files_a_broadband_complaint_agrees_to_the_remedy_and_rates_i
                                core_demand="李四的话费问题")
 
     page = open_page(expected_statuses=(404,), **PHONE)
-    _subscriber_login(page, live_server, customer.number)
+    portal_login(page, live_server, customer.number)
     page.get_by_role("link", name="我的工单：投诉、报故障、查进度").click()
     page.get_by_role("link", name="我要投诉 / 报故障").click()
     page.get_by_label("我要投诉").check()

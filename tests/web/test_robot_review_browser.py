@@ -4,25 +4,17 @@ page counts the review in the answer accuracy and lists the question."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from kefu.robot import service
 from kefu.robot.schemas import FeedbackIn
 from tests.conftest import FIXED_NOW
-from tests.factories.identity import PASSWORD
 from tests.factories.robot import curated_kb, staff_tester, start_chat
+from tests.web.browser_logins import staff_login
 
 pytestmark = pytest.mark.browser
 
 
-def _login(page, username: str) -> None:
-    page.goto("/login")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(re.compile(r"/$"))
 
 
 def test_an_agent_corrects_a_robot_answer_and_the_figures_page_shows_it(open_page, live_server, screenshots):
@@ -35,7 +27,7 @@ def test_an_agent_corrects_a_robot_answer_and_the_figures_page_shows_it(open_pag
         session.commit()
 
     page = open_page(viewport={"width": 1280, "height": 900})
-    _login(page, "agent.li")
+    staff_login(page, "agent.li")
     page.get_by_role("navigation", name="主导航").get_by_role("link", name="机器人答案复核").click()
     card = page.locator(f"#answer-{reply.turn_id}")
     card.get_by_text("宽带密码忘了怎么办").wait_for()
@@ -52,7 +44,7 @@ def test_an_agent_corrects_a_robot_answer_and_the_figures_page_shows_it(open_pag
     page.screenshot(path=screenshots / "30-robot-answer-review.png", full_page=True)
 
     boss = open_page(viewport={"width": 1280, "height": 900})
-    _login(boss, "boss.zhao")
+    staff_login(boss, "boss.zhao")
     boss.get_by_role("navigation", name="主导航").get_by_role("link", name="机器人指标").click()
     accuracy = boss.locator("#accuracy")
     assert accuracy.locator('[data-count="reviewed-wrong"]').inner_text() == "1"
