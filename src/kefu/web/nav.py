@@ -38,6 +38,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("/admin/users", "用户", "员工账号与角色", (Role.ADMIN,)),
     NavItem("/admin/outbox", "消息发件箱", "待发和已发的短信与邮件（演示模式下显示验证码）", (Role.ADMIN,)),
     NavItem("/admin/audit", "审计日志", "敏感信息查看等操作记录", (Role.ADMIN,)),
+    NavItem("/admin/holidays", "法定节假日", "录入 chinese-calendar 尚未覆盖年份的节假日与调休", (Role.ADMIN,)),
 )
 
 

@@ -17,7 +17,17 @@ def install(app: FastAPI) -> None:
 
 
 def routers() -> list[APIRouter]:
-    from kefu.web import admin, board, customers, portal, portal_tickets, staff, ticket_actions, ticket_pages
+    from kefu.web import (
+        admin,
+        admin_holidays,
+        board,
+        customers,
+        portal,
+        portal_tickets,
+        staff,
+        ticket_actions,
+        ticket_pages,
+    )
     from kefu.web import chat_agent as chat_desk_pages
     from kefu.web import chat_monitor as chat_monitor_pages
     from kefu.web import chat_portal as live_chat_pages
@@ -28,4 +38,5 @@ def routers() -> list[APIRouter]:
     return [staff.router, portal.router, customers.router, admin.router,
             ticket_pages.router, ticket_actions.router, portal_tickets.router,
             robot_chat_pages.router, board.router, live_chat_pages.router, chat_desk_pages.router,
-            knowledge_pages.router, robot_review_pages.router, chat_monitor_pages.router]
+            knowledge_pages.router, robot_review_pages.router, chat_monitor_pages.router,
+            admin_holidays.router]
