@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from kefu.sla.errors import BadHolidayYear
 
@@ -64,3 +64,29 @@ def parse_holiday_year(year: int, holidays: Mapping[str, str], workdays: Iterabl
         raise BadHolidayYear(f"{both[0]} 不能既是节假日又是调休上班日",
                              f"{both[0]} cannot be both a holiday and an adjusted working day")
     return HolidayYear(year, days_off, worked)
+
+
+def _days(text: str) -> list[date]:
+    first, _, last = text.replace("～", "~").partition("~")
+    try:
+        start = date.fromisoformat(first.strip())
+        end = date.fromisoformat(last.strip()) if last else start
+    except ValueError:
+        raise BadHolidayYear(f"日期 “{text}” 格式不对，请写成 2027-02-06 或 2027-02-06~2027-02-12",
+                             f"Date '{text}' is malformed; write 2027-02-06 or 2027-02-06~2027-02-12") from None
+    if end < start or (end - start).days > 31:
+        raise BadHolidayYear(f"日期范围 “{text}” 不合理", f"Date range '{text}' is not sensible")
+    return [start + timedelta(days=i) for i in range((end - start).days + 1)]
+
+
+def parse_notice_lines(holidays: str, workdays: str) -> tuple[dict[str, str], list[str]]:
+    """A notice as typed: '2027-02-06~2027-02-12 春节' per line → {date: name}; the worked
+    weekends one date per line (or comma-separated)."""
+    named: dict[str, str] = {}
+    for line in filter(None, (raw.strip() for raw in holidays.splitlines())):
+        when, _, name = line.partition(" ")
+        for day in _days(when):
+            named[day.isoformat()] = name.strip()
+    worked = [day.isoformat() for raw in workdays.replace(",", "\n").splitlines() if raw.strip()
+              for day in _days(raw.strip())]
+    return named, worked
