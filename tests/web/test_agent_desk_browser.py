@@ -42,7 +42,7 @@ def test_the_queue_fits_a_1280_px_desk_and_a_390_px_phone(open_page, live_server
                           category="broadband", core_demand=f"{LONG_DEMAND}（第{i + 1}次来电）")
     deliver_all(live_server.sessions, now=FIXED_NOW)
     page = open_page(viewport={"width": 1280, "height": 900})
-    staff_login(page)
+    staff_login(page, "agent.li")
     page.goto("/tickets")
     page.locator("#queue-table").wait_for()
     assert page.locator("#queue-table tbody tr").count() >= 4
@@ -65,7 +65,7 @@ def test_knowledge_answers_and_the_suggested_priority_arrive_while_typing(open_p
                        phrasings=("彩铃不是我订的", "彩铃扣费退费"))
         session.commit()
     page = open_page(viewport={"width": 1280, "height": 900})
-    staff_login(page)
+    staff_login(page, "agent.li")
     page.goto(f"/tickets/new?subscriber_id={live_server.customer.subscriber.id}")
     page.get_by_label("核心诉求").press_sequentially("彩铃不是我订的，每个月都扣5元，要求退费", delay=5)
 
@@ -115,7 +115,7 @@ def test_a_form_posted_after_the_session_expired_comes_back_filled_in(browser, l
 
 
 def _expired_session_round_trip(page, live_server, screenshots) -> None:
-    staff_login(page)
+    staff_login(page, "agent.li")
     form_url = f"/tickets/new?subscriber_id={live_server.customer.subscriber.id}"
     page.goto(form_url)
     page.get_by_label("核心诉求").fill("宽带每晚断网，要求上门检修")
@@ -174,7 +174,7 @@ def test_agent_pauses_the_clocks_while_waiting_on_the_customer_and_resumes(open_
                                category="broadband", core_demand="光猫指示灯一直闪红灯")
     deliver_all(live_server.sessions, now=FIXED_NOW)
     page = open_page(viewport={"width": 1280, "height": 900})
-    staff_login(page)
+    staff_login(page, "agent.li")
     page.goto(f"/tickets/{ticket.id}")
     step = page.locator('form[data-step="wait"]')
     step.get_by_label("等待原因（时效计时暂停）").fill("等待客户发送光猫背面照片")
