@@ -110,7 +110,7 @@ def chat_sockets_take_turns(monkeypatch) -> threading.Lock:
     from starlette.concurrency import run_in_threadpool
 
     from kefu.core.db import unit_of_work
-    from kefu.web import chat_portal
+    from kefu.web import chat_portal, chat_socket
 
     shared = threading.Lock()
 
@@ -121,4 +121,5 @@ def chat_sockets_take_turns(monkeypatch) -> threading.Lock:
         return run_in_threadpool(run)
 
     monkeypatch.setattr(chat_portal, "in_transaction", one_at_a_time)
+    monkeypatch.setattr(chat_socket, "in_transaction", one_at_a_time)  # the frames' work (acting_on)
     return shared

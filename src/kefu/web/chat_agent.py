@@ -19,13 +19,13 @@ from kefu.agents import service as agents
 from kefu.agents.errors import AgentNotFound
 from kefu.agents.models import AgentProfile
 from kefu.api.deps import Authorize, DbSession
-from kefu.core.errors import InvalidInput, KefuError
+from kefu.core.errors import InvalidInput
 from kefu.customers import service as customers
 from kefu.identity.roles import Principal, Role
 from kefu.routing import chat
 from kefu.routing.models import RoutingContact
 from kefu.web.chat_portal import message_frame
-from kefu.web.chat_socket import AuthorizeSocket, error_frame, hub_of, in_transaction, pump
+from kefu.web.chat_socket import AuthorizeSocket, acting_on, hub_of, in_transaction, pump
 from kefu.web.rendering import language, render
 
 router = APIRouter(include_in_schema=False)
@@ -129,13 +129,7 @@ async def desk_socket(websocket: WebSocket, principal: Principal = Depends(SEAT_
             return {f"contact:{row.id}", "agents"}
         return work
 
-    async def handle(frame: dict[str, Any]) -> None:
-        try:
-            keys_to_wake = await in_transaction(websocket, act(frame))
-        except KefuError as error:
-            await websocket.send_json(error_frame(error, lang))
-            return
-        hub.notify(keys_to_wake)
+    handle = acting_on(websocket, hub=hub, lang=lang, act=act)
 
     await pump(websocket, hub=hub, keys=keys, push=push, handle=handle)
 

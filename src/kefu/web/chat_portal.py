@@ -18,13 +18,12 @@ from fastapi.responses import Response
 
 from kefu.api.deps import Authorize, DbSession
 from kefu.core.clock import local
-from kefu.core.errors import KefuError
 from kefu.identity.roles import Principal, Role
 from kefu.routing import chat, chat_upkeep
 from kefu.routing.chat_errors import ChatEnded, ChatNotFound
 from kefu.routing.chat_models import ChatMessage
 from kefu.routing.models import RoutingContact
-from kefu.web.chat_socket import AuthorizeSocket, error_frame, hub_of, in_transaction, pump
+from kefu.web.chat_socket import AuthorizeSocket, acting_on, hub_of, in_transaction, pump
 from kefu.web.rendering import language, render
 
 router = APIRouter(include_in_schema=False)
@@ -108,13 +107,7 @@ async def livechat_socket(websocket: WebSocket, principal: Principal = Depends(S
             return {f"contact:{row.id}", "agents"}
         return work
 
-    async def handle(frame: dict[str, Any]) -> None:
-        try:
-            keys_to_wake = await in_transaction(websocket, act(frame))
-        except KefuError as error:
-            await websocket.send_json(error_frame(error, lang))
-            return
-        hub.notify(keys_to_wake)
+    handle = acting_on(websocket, hub=hub, lang=lang, act=act)
 
     def arrived(session, now) -> None:
         chat_upkeep.customer_connected(session, subscriber_id)

@@ -111,6 +111,21 @@ def error_frame(error: KefuError, lang: str) -> dict[str, Any]:
     return {"type": "error", "code": error.code, "message": error.message(lang)}
 
 
+def acting_on(websocket: WebSocket, *, hub: ChatHub, lang: str,
+              act: Callable[[dict[str, Any]], Callable[..., set[str]]]) -> Callable[[dict[str, Any]], Awaitable[None]]:
+    """The frame handler both sockets give `pump`: `act(frame)` is the work to do in a
+    transaction, returning the hub keys to wake; a refused action answers with an error
+    frame and keeps the socket."""
+    async def handle(frame: dict[str, Any]) -> None:
+        try:
+            keys_to_wake = await in_transaction(websocket, act(frame))
+        except KefuError as error:
+            await websocket.send_json(error_frame(error, lang))
+            return
+        hub.notify(keys_to_wake)
+    return handle
+
+
 async def pump(websocket: WebSocket, *, hub: ChatHub, keys: Callable[[], set[str]],
                push: Callable[[], Awaitable[None]], handle: Callable[[dict[str, Any]], Awaitable[None]]) -> None:
     """Runs a socket until it closes: `push` sends what is new (at once, then whenever woken
