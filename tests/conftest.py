@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import pytest
@@ -47,6 +48,16 @@ def _drop_pg_database(base_url: str, name: str) -> None:
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+@contextmanager
+def throwaway_pg_database() -> Iterator[str]:
+    """A PostgreSQL database of its own (dropped after), for tests that start other processes."""
+    url, name = _fresh_pg_database(PG_URL)
+    try:
+        yield url
+    finally:
+        _drop_pg_database(PG_URL, name)
 
 
 @pytest.fixture(scope="session", params=_backends())

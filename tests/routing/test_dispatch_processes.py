@@ -7,19 +7,19 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import uuid
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select
 
 from kefu.agents import service as agents
 from kefu.core.db import make_engine, make_sessionmaker
 from kefu.migrate import upgrade
 from kefu.routing import service
 from kefu.routing.models import RoutingContact
+from tests.conftest import throwaway_pg_database
 from tests.factories.agents import create_agent
 from tests.factories.routing import create_centre
 
@@ -34,16 +34,8 @@ pytestmark = pytest.mark.skipif(not PG_URL.startswith("postgresql"), reason="sev
 
 @pytest.fixture
 def pg_url():
-    name = f"kefu_routing_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield f"{PG_URL.rpartition('/')[0]}/{name}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with throwaway_pg_database() as url:
+        yield url
 
 
 def test_three_dispatcher_processes_never_double_offer_nor_overload(pg_url):

@@ -9,20 +9,21 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import nullcontext
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import create_engine, func, select
 from sqlalchemy.engine import Engine
 
 from kefu.core.db import make_engine, make_sessionmaker
 from kefu.core.outbound import OutboundMessage
 from kefu.migrate import upgrade
 from kefu.sla.models import SlaClock, SlaEscalation, SlaResult
+from tests.conftest import throwaway_pg_database
 from tests.factories.identity import create_staff
 from tests.factories.sla import seed_due_clocks
 
@@ -32,19 +33,6 @@ ROOT = Path(__file__).resolve().parents[2]
 CLOCKS = 10_000
 STARTED = datetime(2026, 11, 16, 2, 0, tzinfo=UTC)
 SCAN_AT = STARTED + timedelta(minutes=16)  # every clock breached a minute ago; level 2 is hours away
-
-
-def _pg_database() -> Iterator[str]:
-    name = f"kefu_sla_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield f"{PG_URL.rpartition('/')[0]}/{name}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def _prepare(url: str) -> Engine:
@@ -64,17 +52,15 @@ def worker_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[
     if request.param == "postgresql":
         if not PG_URL:
             pytest.skip("PostgreSQL worker test: set KEFU_TEST_DATABASE_URL to run it")
-        generator = _pg_database()
-        url = next(generator)
+        database = throwaway_pg_database()
     else:
-        generator, url = None, f"sqlite:///{tmp_path / 'worker.db'}"
-    engine = _prepare(url)
-    try:
-        yield url, engine
-    finally:
-        engine.dispose()
-        if generator is not None:
-            next(generator, None)
+        database = nullcontext(f"sqlite:///{tmp_path / 'worker.db'}")
+    with database as url:
+        engine = _prepare(url)
+        try:
+            yield url, engine
+        finally:
+            engine.dispose()
 
 
 def _worker(url: str, log: Path, batch: int = 500) -> subprocess.Popen[str]:

@@ -3,30 +3,16 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
-from sqlalchemy import select
 
-from kefu.core.outbound import OutboundMessage
+from tests.web.browser_logins import portal_login
 
 pytestmark = pytest.mark.browser
 
 
 def test_subscriber_chats_with_the_robot_on_a_phone(open_page, live_server, screenshots):  # noqa: F811
     page = open_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, device_scale_factor=2)
-    page.goto("/portal/chat")
-    page.get_by_label("手机号码").fill(live_server.customer.number)
-    page.get_by_role("button", name="获取验证码").click()
-    page.get_by_label("短信验证码（6 位数字）").wait_for()
-    with live_server.sessions() as session:
-        body = session.scalars(
-            select(OutboundMessage.body).where(OutboundMessage.recipient == live_server.customer.number)
-            .order_by(OutboundMessage.id.desc())
-        ).first()
-    page.get_by_label("短信验证码（6 位数字）").fill(re.search(r"\d{6}", body).group())
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(re.compile(r"/portal/chat$"))
+    portal_login(page, live_server, live_server.customer.number, "/portal/chat")
 
     log = page.get_by_role("list", name="对话记录")
     assert "智能客服" in log.inner_text()
