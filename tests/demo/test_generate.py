@@ -172,3 +172,20 @@ def test_generating_again_is_refused_and_new_rows_get_fresh_ids(demo, db):
     # The ids were written explicitly; ordinary inserts afterwards must not collide (PostgreSQL sequences).
     extra = create_subscriber(db, number="13900000001", plan="PLAN_59")
     assert extra.id > N
+
+
+def test_the_demo_centre_takes_a_web_chat_from_a_demo_subscriber_at_once(demo, db):
+    """Seed 004's data seat and the front line are there with the demo agents, so the first
+    chat a new user opens is routed to a ready agent instead of "no workflow"."""
+    from kefu.agents import service as agents
+    from kefu.routing import chat
+
+    assert demo[1].rows["agent_profiles"] == 3
+    specialist = agents.agent_for_user(db, db.scalars(select(User.id).where(User.username == "specialist1")).one())
+    _, attrs = agents.attributes(db, [specialist.id])[specialist.id]
+    assert attrs["skills"]["data"] == 3 and list(attrs["groups"]) == ["data_seat"]
+    agent = agents.agent_for_user(db, db.scalars(select(User.id).where(User.username == "agent1")).one())
+    agents.change_presence(db, agent, to="signed_in", now=FIXED_NOW)
+    agents.change_presence(db, agent, to="ready", now=FIXED_NOW)
+    row = chat.start_chat(db, subscriber_id=_subscriber(db, OVERBILLED_PENSIONER.number).id, now=FIXED_NOW)
+    assert row.state == "offered" and row.agent_id == agent.id

@@ -15,6 +15,7 @@ from kefu.core.db import unit_of_work
 from kefu.demo import writer
 from kefu.demo.build import COLUMNS, TABLE_ORDER, Build, Ids, months_before, sqlite_timestamp
 from kefu.demo.catalogue import Catalogue
+from kefu.demo.centre import create_centre
 from kefu.demo.characters import CHARACTERS, Character, character_group
 from kefu.demo.errors import NotEmpty
 from kefu.demo.people import FastRandom
@@ -153,9 +154,12 @@ def generate(
     try:
         with unit_of_work(factory) as session:
             logins, user_ids = create_staff(session, now=now) if with_staff else ([], {})
+            names = {login.username: login.display_name for login in logins}
+            agent_profiles = create_centre(session, user_ids=user_ids, names=names, now=now) if with_staff else 0
             sps, products = b.catalogue.sp_rows(), b.catalogue.product_rows()
             writer.write_catalogue(session.connection(), sps, products)
-        counts.update(users=len(user_ids), service_providers=len(sps), products=len(products))
+        counts.update(users=len(user_ids), agent_profiles=agent_profiles, service_providers=len(sps),
+                      products=len(products))
         resolve = resolve_managers(user_ids)
         for done, rows in producer if producer is not None else iter_chunks(b, subscribers, chunk_size):
             _resolve_managers(rows["subscribers"], resolve)
