@@ -17,7 +17,7 @@ from tests.factories.agents import create_agent
 from tests.factories.customers import create_subscriber
 from tests.factories.identity import PASSWORD
 from tests.factories.routing import create_centre
-from tests.web.browser_logins import portal_login
+from tests.web.browser_logins import portal_login, staff_login
 
 pytestmark = pytest.mark.browser
 
@@ -42,11 +42,7 @@ def centre(live_server):
 
 def _agent_desk(open_page):
     page = open_page(viewport={"width": 1280, "height": 900})
-    page.goto("/login")
-    page.get_by_label("用户名").fill("agent.li")
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(re.compile(r"/$"))
+    staff_login(page, "agent.li")
     page.goto("/chats")
     return page
 
