@@ -123,6 +123,7 @@ def app(settings: Settings, engine: Engine, session_factory: sessionmaker[Sessio
     """The real ASGI app, its sessions inside the test's rolled-back transaction."""
     application = create_app(settings, clock=clock, engine=engine)
     application.state.sessionmaker = session_factory
+    application.state.read_sessionmaker = session_factory
     return application
 
 

@@ -9,7 +9,7 @@ from fastapi import FastAPI
 
 from kefu.api import errors as api_errors
 from kefu.core.clock import Clock, SystemClock
-from kefu.core.db import make_engine, make_sessionmaker
+from kefu.core.db import make_engine, make_read_sessionmaker, make_sessionmaker
 from kefu.identity.service import TokenCache
 from kefu.settings import Settings
 
@@ -50,6 +50,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None, 
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.read_sessionmaker = make_read_sessionmaker(engine)
     app.state.clock = clock or SystemClock()
     app.state.token_cache = TokenCache()
 

@@ -5,15 +5,14 @@ tests/api/test_route_auth.py fails on a route with neither."""
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
-from kefu.core.db import unit_of_work
 from kefu.core.errors import PermissionDenied, Unauthenticated
 from kefu.identity import service as identity
 from kefu.identity.roles import STAFF_ROLES, Principal, Role
@@ -25,9 +24,32 @@ CSRF_FIELD = "csrf_token"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
-def _db(request: Request) -> Iterator[Session]:
-    with unit_of_work(request.app.state.sessionmaker) as session:
+async def _db(request: Request) -> AsyncIterator[Session]:
+    """One unit of work per request. Async so that a request which never touches the
+    database (a bearer token answered from the cache, a page built from memory) costs no
+    hop to the thread pool; committing or rolling back, which is I/O, runs there."""
+    session = request.app.state.sessionmaker()
+    try:
         yield session
+    except BaseException:
+        await _end(session, commit=False)
+        raise
+    await _end(session, commit=True)
+
+
+async def _end(session: Session, *, commit: bool) -> None:
+    if session.in_transaction():
+        await run_in_threadpool(_commit_or_roll_back, session, commit)
+    else:
+        session.close()
+
+
+def _commit_or_roll_back(session: Session, commit: bool) -> None:
+    with session:
+        if commit:
+            session.commit()
+        else:
+            session.rollback()
 
 
 # scope="function": commit before the response is sent, so a failed commit is an error
@@ -44,7 +66,14 @@ async def now(request: Request) -> datetime:
     return request.app.state.clock.now()
 
 
+async def read_sessions(request: Request) -> sessionmaker[Session]:
+    """Sessions that only read (kefu.core.db.make_read_sessionmaker): on SQLite they do
+    not take the write lock the request's own session takes on first use."""
+    return request.app.state.read_sessionmaker
+
+
 Now = Annotated[datetime, Depends(now)]
+ReadSessions = Annotated[sessionmaker[Session], Depends(read_sessions)]
 AppSettings = Annotated[Settings, Depends(get_settings)]
 
 

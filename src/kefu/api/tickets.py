@@ -10,14 +10,16 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, File, Form, Header, Query, Response, UploadFile
-from fastapi.responses import JSONResponse
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
 
-from kefu.api.deps import STAFF, AppSettings, Authorize, DbSession, Now
+from kefu.api.deps import STAFF, AppSettings, Authorize, DbSession, Now, ReadSessions
 from kefu.api.intake import intake_nlp
 from kefu.core.errors import InvalidInput
 from kefu.core.pagination import Page
 from kefu.customers.errors import SubscriberNotFound
 from kefu.identity.roles import Principal, Role
+from kefu.settings import Settings
 from kefu.tickets import schemas, service
 
 router = APIRouter(prefix="/api/v1/tickets", tags=["tickets"])
@@ -66,26 +68,43 @@ def _self_service(body: schemas.TicketCreate, principal: Principal) -> schemas.T
 
 
 @router.post("", response_model=Detail, status_code=201, responses={200: {"description": "replayed Idempotency-Key"}})
-def open_ticket(
+async def open_ticket(
     body: schemas.TicketCreate,
     session: DbSession,
+    reading: ReadSessions,
     now: Now,
     settings: AppSettings,
     principal: Principal = Depends(Authorize(*STAFF, Role.SUBSCRIBER)),
     idempotency_key: str | None = Header(default=None, max_length=100),
-) -> Response | Detail:
+) -> Response:
     """Opens a ticket. A retry with the same Idempotency-Key and body returns the same
     ticket (200); the same key with another body is 409."""
     if principal.kind != "staff":
         body = _self_service(body, principal)
-    ticket, created = service.open_ticket(
-        session, body, by=principal, now=now, idempotency_key=idempotency_key,
-        repeat_window_days=settings.ticket_repeat_window_days, nlp=intake_nlp(settings),
+    # One hop to the thread pool for the whole use case, not one per step.
+    return await run_in_threadpool(_open_ticket, body, session, reading, now, settings, principal, idempotency_key)
+
+
+def _open_ticket(
+    body: schemas.TicketCreate, session: Session, reading: sessionmaker[Session], now: datetime, settings: Settings,
+    principal: Principal, idempotency_key: str | None,
+) -> Response:
+    nlp = intake_nlp(settings)
+    # Validating, reading the customer and classifying need no write lock; on SQLite the
+    # writer holds it only while `store` inserts, so concurrent creates do not queue behind
+    # each other's classifier.
+    with reading() as read:
+        prepared = service.prepare_ticket(read, body, by=principal, now=now, idempotency_key=idempotency_key, nlp=nlp)
+    done = service.store_ticket(
+        session, prepared, by=principal, now=now, idempotency_key=idempotency_key,
+        repeat_window_days=settings.ticket_repeat_window_days, nlp=nlp,
     )
-    detail = service.get_ticket(session, ticket.id, viewer=principal, fresh=created)
-    if created:
-        return detail
-    return JSONResponse(detail.model_dump(mode="json"), status_code=200)
+    # Committed here rather than when the request ends, so the lock is not held while the
+    # answer is built.
+    session.commit()
+    with reading() as read:
+        detail = service.opened_detail(read, done, viewer=principal)
+    return Response(detail.model_dump_json(), status_code=201 if done.created else 200, media_type="application/json")
 
 
 @router.get("", response_model=schemas.TicketPage)

@@ -63,6 +63,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
 
 BUSY_TIMEOUT_SECONDS = 30
+# Execution option marking a connection that only reads (make_read_sessionmaker).
+READ_ONLY = "kefu_read_only"
 
 
 class _SqliteWriterLock:
@@ -135,6 +137,11 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
+        if conn.get_execution_options().get(READ_ONLY):
+            # A reader (make_read_sessionmaker): WAL gives it the last commit as a
+            # snapshot without blocking or waiting for the writer.
+            conn.exec_driver_sql("BEGIN")
+            return
         # IMMEDIATE takes the write lock up front: two writers queue on busy_timeout
         # instead of one failing with "database is locked" when it upgrades a read lock.
         if writer is None:
@@ -182,6 +189,16 @@ def _configure_sqlite(engine: Engine) -> None:
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def make_read_sessionmaker(engine: Engine) -> sessionmaker[Session]:
+    """Sessions for work that only reads. On SQLite every other transaction is a writer
+    holding the one write lock from BEGIN to COMMIT; a reader's transaction begins
+    DEFERRED and takes no lock, so reading (a customer record, a model's input, the
+    response after a commit) does not make writers queue. Writing through one is a bug:
+    SQLite would refuse the upgrade with "database is locked" when another writer got
+    there first. On PostgreSQL it is an ordinary session."""
+    return sessionmaker(engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False)
 
 
 @contextmanager

@@ -43,6 +43,23 @@ def check_version(ticket: Ticket, expected: int | None) -> None:
         )
 
 
+def entry(
+    ticket_id: int,
+    *,
+    kind: str,
+    by: str,
+    now: datetime,
+    reason: str | None = None,
+    visibility: str = "internal",
+    from_status: str | None = None,
+    to_status: str | None = None,
+    **detail: Any,
+) -> dict[str, Any]:
+    """One history entry as a row (opening a ticket writes its first entries in one INSERT)."""
+    return {"ticket_id": ticket_id, "at": now, "kind": kind, "actor": by, "from_status": from_status,
+            "to_status": to_status, "reason": reason, "visibility": visibility, "detail": detail}
+
+
 def log(
     session: Session,
     ticket: Ticket,
@@ -57,20 +74,12 @@ def log(
     **detail: Any,
 ) -> TicketEvent:
     """Appends one history entry and marks the ticket changed (bumping its version)."""
-    entry = TicketEvent(
-        ticket_id=ticket.id,
-        at=now,
-        kind=kind,
-        actor=by,
-        from_status=from_status,
-        to_status=to_status,
-        reason=reason,
-        visibility=visibility,
-        detail=detail,
-    )
-    repository.add(session, entry)
+    row = entry(ticket.id, kind=kind, by=by, now=now, reason=reason, visibility=visibility,
+                from_status=from_status, to_status=to_status, **detail)
+    event = TicketEvent(**row)
+    repository.add(session, event)
     ticket.updated_at, ticket.updated_by = now, by
-    return entry
+    return event
 
 
 def move(

@@ -201,31 +201,34 @@ def apply(
     return Applied(result, not agent_category, auto, before)
 
 
-def log_applied(session: Session, ticket: Ticket, applied: Applied, *, by: str, now: datetime) -> None:
-    """History: how the ticket was classified (automatic or not) and why its priority rose."""
+def applied_entries(ticket: Ticket, ticket_id: int, applied: Applied, *, by: str, now: datetime) -> list[dict[str, Any]]:
+    """History rows: how the new ticket was classified (automatic or not) and why its
+    priority rose."""
     result = applied.result
+    rows = []
     if applied.machine_category:
         # The agent's own category needs no entry: the classifier only added what the
         # ticket shows (emotion, urgency, hint, keywords).
         verdict = "自动派单" if applied.auto_dispatch else "低于阈值，未自动派单，请坐席确认"
-        changes.log(
-            session, ticket, kind="classified", by=AUTO_ACTOR, now=now,
+        rows.append(changes.entry(
+            ticket_id, kind="classified", by=AUTO_ACTOR, now=now,
             reason=f"智能分类：{taxonomy.CATEGORIES[ticket.category or 'other'][0]}（置信度 {result.confidence:.2f}，{verdict}）",
             automatic=True, triggered_by=by, category=ticket.category, department=ticket.department,
             root_cause=ticket.root_cause, confidence=result.confidence,
             threshold=ticket.classification.get("threshold"), auto_dispatch=applied.auto_dispatch,
             model_version=result.model_version, suggestions=ticket.classification.get("suggestions", []),
             emotion=ticket.emotion, urgency=result.urgency, hint=result.hint or None, rejected=result.rejected,
-        )
+        ))
     if ticket.priority != applied.priority_before:
         labels = [e.label for e in result.evidence if e.kind not in ("rule", "angry", "anxious")]
-        changes.log(
-            session, ticket, kind="priority_raised", by=AUTO_ACTOR, now=now,
+        rows.append(changes.entry(
+            ticket_id, kind="priority_raised", by=AUTO_ACTOR, now=now,
             reason="紧急度：" + ("；".join(labels) if labels else result.urgency), automatic=True,
             priority_from=applied.priority_before, priority_to=ticket.priority, urgency=result.urgency,
             urgency_score=round(result.urgency_score, 3),
             evidence=[{"kind": e.kind, "label": e.label, "words": list(e.words)} for e in result.evidence],
-        )
+        ))
+    return rows
 
 
 def similar_ids(text: str, candidates: list[tuple[int, str]], *, threshold: float, top: int) -> list[tuple[int, float]]:

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
+from sqlalchemy import Row, inspect
 from sqlalchemy.orm import Session
 
 from kefu.core.clock import local
-from kefu.core.events import record
+from kefu.core.events import Event, record_all
 from kefu.customers import service as customers
 from kefu.identity.roles import Principal
 from kefu.tickets import changes, classification, lifecycle, repository, taxonomy
@@ -18,7 +21,7 @@ from kefu.tickets.classification import IntakeNlp
 from kefu.tickets.dispatch import dispatch
 from kefu.tickets.errors import IdempotencyKeyReused, MissingField, RequestInProgress, UnknownCode
 from kefu.tickets.events import TicketEscalated, TicketOpened
-from kefu.tickets.models import Ticket, TicketLink
+from kefu.tickets.models import Ticket
 from kefu.tickets.schemas import TicketCreate
 
 DEFAULT_REPEAT_WINDOW_DAYS = 30
@@ -66,34 +69,29 @@ def _initial_priority(data: TicketCreate, segment: str) -> str:
     return classification.opening_priority(data.type, segment, data.emotion, data.emotion_intensity)
 
 
-def open_ticket(
-    session: Session,
-    data: TicketCreate,
-    *,
-    by: Principal,
-    now: datetime,
-    idempotency_key: str | None = None,
-    repeat_window_days: int = DEFAULT_REPEAT_WINDOW_DAYS,
-    detect_repeat: bool = True,
+@dataclass(frozen=True)
+class Prepared:
+    """A ticket decided before anything is written: checked against the taxonomy, its
+    customer read, its text classified. `prepare` needs only a reading session, so on
+    SQLite the single writer's lock is held for `store`'s inserts alone, not for the
+    classifier."""
+
+    ticket: Ticket  # not yet in a session; no number yet (the day's counter is a write)
+    data: TicketCreate
+    digest: str
+    segment: str
+    text: str
+    applied: classification.Applied | None
+
+
+def prepare(
+    session: Session, data: TicketCreate, *, by: Principal, now: datetime, idempotency_key: str | None = None,
     nlp: IntakeNlp | None = None,
-) -> tuple[Ticket, bool]:
-    """Opens a ticket; returns it and whether it was created now (False: a retried key).
-
-    The staff user opening it owns it (first-contact ownership); a subscriber's own
-    complaint gets its owner when a staff member first accepts it. Records TicketOpened,
-    and for a repeat complaint links, flags, raises priority and escalates.
-
-    With `nlp`, the text is classified (kefu.tickets.classification): category and
-    department unless the caller set the category, emotion unless set, urgency raising the
-    priority unless set, and above the threshold an automatic dispatch. A repeat is then
-    also a recent ticket of the subscriber with similar text, whatever its category.
-    """
+) -> Prepared:
+    """Validates and classifies a new ticket; reads only. SubscriberNotFound, UnknownCode or
+    MissingField when the request cannot become a ticket."""
     validate(data, category_required=nlp is None)
     digest = request_hash(data) if idempotency_key is not None else ""
-    if idempotency_key is not None:
-        existing = _replayed(session, by.actor, idempotency_key, digest)
-        if existing is not None:
-            return existing, False
     who: classification.Customer | None = None
     if nlp is not None:
         who = classification.customer(session, data.subscriber_id, now=now)
@@ -106,7 +104,6 @@ def open_ticket(
     if data.type == "external":
         characteristics.setdefault("source", data.channel)
     ticket = Ticket(
-        number=_number(session, now),
         type=data.type,
         subscriber_id=subscriber_id,
         channel=data.channel,
@@ -139,35 +136,121 @@ def open_ticket(
         )
         if data.classification_source is not None and data.category is not None:
             ticket.classification_source = data.classification_source
-    repository.add(session, ticket)
-    session.flush()
+    return Prepared(ticket, data, digest, segment, text, applied)
+
+
+@dataclass(frozen=True)
+class Opened:
+    """What `store` did. For a ticket created now and not changed since (no automatic
+    dispatch), `row`, `events` and `links` are what was inserted, so the answer to the
+    create can be built without reading the ticket back."""
+
+    ticket_id: int
+    created: bool
+    row: Row[Any] | None = None
+    events: list[dict[str, Any]] = field(default_factory=list)
+    links: list[dict[str, Any]] = field(default_factory=list)
+
+
+def store(
+    session: Session,
+    prepared: Prepared,
+    *,
+    by: Principal,
+    now: datetime,
+    idempotency_key: str | None = None,
+    repeat_window_days: int = DEFAULT_REPEAT_WINDOW_DAYS,
+    detect_repeat: bool = True,
+    nlp: IntakeNlp | None = None,
+) -> Opened:
+    """Writes a prepared ticket: its number, the row, the idempotency key, the first
+    history entries, the outbox events and, for a repeat complaint, the link — each table
+    in one statement, without the ORM's unit of work (this runs on every create, under
+    SQLite's write lock). A retried key writes nothing and answers with its ticket."""
     if idempotency_key is not None:
-        _remember(session, by.actor, idempotency_key, digest, ticket.id, now)
-    changes.log(
-        session, ticket, kind="opened", by=by.actor, now=now, visibility="customer", to_status=ticket.status,
-        channel=ticket.channel, priority=ticket.priority,
-    )
-    record(
-        session,
-        TicketOpened(
-            ticket_id=ticket.id, ticket_type=ticket.type, channel=ticket.channel, priority=ticket.priority,
-            segment=segment, category=ticket.category, at=now,
-        ),
-        now=now,
-    )
+        existing = _replayed(session, by.actor, idempotency_key, prepared.digest)
+        if existing is not None:
+            return Opened(existing.id, created=False)
+    ticket, applied = prepared.ticket, prepared.applied
+    opened_priority = ticket.priority
+    entries = [changes.entry(0, kind="opened", by=by.actor, now=now, visibility="customer", to_status=ticket.status,
+                             channel=ticket.channel, priority=ticket.priority)]
     if applied is not None:
-        classification.log_applied(session, ticket, applied, by=by.actor, now=now)
+        entries += classification.applied_entries(ticket, 0, applied, by=by.actor, now=now)
+    repeat = None
     if detect_repeat and ticket.type in REPEATABLE_TYPES and (ticket.category is not None or nlp is not None):
-        _mark_repeat(session, ticket, by=by.actor, now=now, window=timedelta(days=repeat_window_days),
-                     text=text if nlp is not None else None,
-                     similarity=nlp.repeat_similarity if nlp is not None else 1.0)
+        repeat = find_repeat(session, ticket, now=now, window=timedelta(days=repeat_window_days),
+                             text=prepared.text if nlp is not None else None,
+                             similarity=nlp.repeat_similarity if nlp is not None else 1.0)
+    if repeat is not None:
+        entries += _escalate_repeat(ticket, repeat, by=by.actor, now=now)
+    ticket.number = _number(session, now)
+    row = repository.insert_ticket(session, _columns(ticket))
+    if idempotency_key is not None:
+        _remember(session, by.actor, idempotency_key, prepared.digest, row.id, now)
+    for entry in entries:
+        entry["ticket_id"] = row.id
+    for entry, event_id in zip(entries, repository.insert_events(session, entries), strict=True):
+        entry["id"] = event_id
+    links = []
+    if repeat is not None:
+        link = {"from_ticket_id": row.id, "to_ticket_id": repeat.previous_id, "kind": "repeat_of",
+                "created_by": by.actor, "created_at": now}
+        links.append({**link, "id": repository.insert_link(session, link)})
+    outbox: list[Event] = [TicketOpened(
+        ticket_id=row.id, ticket_type=ticket.type, channel=ticket.channel, priority=opened_priority,
+        segment=prepared.segment, category=ticket.category, at=now,
+    )]
+    if repeat is not None:
+        outbox.append(TicketEscalated(ticket_id=row.id, level=row.escalation_level, reason=repeat.reason, at=now))
+    record_all(session, outbox, now=now)
     if applied is not None and applied.auto_dispatch and ticket.department is not None:
         confidence = applied.result.confidence
-        dispatch(session, ticket.id, department=ticket.department, by=by, now=now, automatic=True,
+        dispatch(session, row.id, department=ticket.department, by=by, now=now, automatic=True,
                  instructions=f"自动派单：智能分类为{taxonomy.CATEGORIES[ticket.category or 'other'][0]}，"
                               f"置信度 {confidence:.2f}（模型 {applied.result.model_version}）。如有误请改分类。")
-    changes.flush(session)
-    return ticket, True
+        changes.flush(session)
+        return Opened(row.id, created=True)
+    return Opened(row.id, created=True, row=row, events=entries, links=links)
+
+
+def _columns(ticket: Ticket) -> dict[str, Any]:
+    """The values set on a prepared ticket, as its row (columns left out take their defaults)."""
+    values = {key: value for key, value in inspect(ticket).dict.items() if key in _TICKET_COLUMNS}
+    values["version"] = 1
+    return values
+
+
+_TICKET_COLUMNS = frozenset(column.key for column in Ticket.__table__.columns) - {"id"}
+
+
+def open_ticket(
+    session: Session,
+    data: TicketCreate,
+    *,
+    by: Principal,
+    now: datetime,
+    idempotency_key: str | None = None,
+    repeat_window_days: int = DEFAULT_REPEAT_WINDOW_DAYS,
+    detect_repeat: bool = True,
+    nlp: IntakeNlp | None = None,
+) -> tuple[Ticket, bool]:
+    """Opens a ticket (prepare, then store, in one session); returns it and whether it was
+    created now (False: a retried key).
+
+    The staff user opening it owns it (first-contact ownership); a subscriber's own
+    complaint gets its owner when a staff member first accepts it. Records TicketOpened,
+    and for a repeat complaint links, flags, raises priority and escalates.
+
+    With `nlp`, the text is classified (kefu.tickets.classification): category and
+    department unless the caller set the category, emotion unless set, urgency raising the
+    priority unless set, and above the threshold an automatic dispatch. A repeat is then
+    also a recent ticket of the subscriber with similar text, whatever its category.
+    """
+    prepared = prepare(session, data, by=by, now=now, idempotency_key=idempotency_key, nlp=nlp)
+    opened = store(session, prepared, by=by, now=now, idempotency_key=idempotency_key,
+                   repeat_window_days=repeat_window_days, detect_repeat=detect_repeat, nlp=nlp)
+    return changes.load(session, opened.ticket_id), opened.created
 
 
 def _replayed(session: Session, actor: str, key: str, digest: str) -> Ticket | None:
@@ -190,22 +273,40 @@ def _remember(session: Session, actor: str, key: str, digest: str, ticket_id: in
         raise RequestInProgress(key)
 
 
-def _mark_repeat(
-    session: Session, ticket: Ticket, *, by: str, now: datetime, window: timedelta, text: str | None = None,
+@dataclass(frozen=True)
+class Repeat:
+    """The earlier ticket a new one repeats, and why."""
+
+    previous_id: int
+    previous_number: str
+    earlier_count: int
+    matched: str  # category | similar_text
+    score: float | None
+    window_days: int
+
+    @property
+    def reason(self) -> str:
+        what = "同类问题" if self.matched == "category" else f"相似问题（文本相似度 {self.score:.2f}）"
+        return f"重复投诉：{self.window_days} 天内{what}已有工单 {self.previous_number}"
+
+
+def find_repeat(
+    session: Session, ticket: Ticket, *, now: datetime, window: timedelta, text: str | None = None,
     similarity: float = 1.0,
-) -> None:
+) -> Repeat | None:
     """Same subscriber, within the window or still open, and the same category — or, with
     `text`, a text at least `similarity` alike in any category: a repeat complaint."""
     open_statuses = [s.value for s in lifecycle.OPEN_STATUSES]
+    exclude_id = ticket.id if ticket.id is not None else None
     if text is None:
         earlier = repository.earlier_same_problem(
             session, subscriber_id=ticket.subscriber_id, category=ticket.category or "", since=now - window,
-            open_statuses=open_statuses, exclude_id=ticket.id,
+            open_statuses=open_statuses, exclude_id=exclude_id,
         )
     else:
         earlier = repository.subscriber_recent(
             session, subscriber_id=ticket.subscriber_id, since=now - window, open_statuses=open_statuses,
-            exclude_id=ticket.id,
+            exclude_id=exclude_id,
         )
     earlier = [t for t in earlier if t.type in REPEATABLE_TYPES and t.status not in ("cancelled", "rejected")]
     matched, score = "category", None
@@ -219,22 +320,20 @@ def _mark_repeat(
                 matched, score = "similar_text", best[0][1]
         earlier = same
     if not earlier:
-        return
-    previous = earlier[0]
-    repository.add(
-        session,
-        TicketLink(from_ticket_id=ticket.id, to_ticket_id=previous.id, kind="repeat_of", created_by=by, created_at=now),
-    )
+        return None
+    return Repeat(earlier[0].id, earlier[0].number, len(earlier), matched, score, window.days)
+
+
+def _escalate_repeat(ticket: Ticket, repeat: Repeat, *, by: str, now: datetime) -> list[dict[str, Any]]:
+    """Flags a new ticket as a repeat, raises its priority and escalates it; its history rows."""
     ticket.is_repeat = True
     ticket.priority = lifecycle.raised_priority(ticket.priority)
-    what = "同类问题" if matched == "category" else f"相似问题（文本相似度 {score:.2f}）"
-    reason = f"重复投诉：{window.days} 天内{what}已有工单 {previous.number}"
-    changes.log(
-        session, ticket, kind="repeat_detected", by=by, now=now, reason=reason,
-        repeat_of=previous.id, repeat_of_number=previous.number, earlier_count=len(earlier),
-        **({"matched": matched, "similarity": score} if matched != "category" else {}),
+    detected = changes.entry(
+        0, kind="repeat_detected", by=by, now=now, reason=repeat.reason,
+        repeat_of=repeat.previous_id, repeat_of_number=repeat.previous_number, earlier_count=repeat.earlier_count,
+        **({"matched": repeat.matched, "similarity": repeat.score} if repeat.matched != "category" else {}),
     )
-    ticket.escalation_level = max(ticket.escalation_level, 1)
+    ticket.escalation_level = max(ticket.escalation_level or 0, 1)
     ticket.priority = lifecycle.priority_for_level(ticket.priority, ticket.escalation_level)
-    changes.log(session, ticket, kind="escalated", by=by, now=now, reason=reason, level=ticket.escalation_level)
-    record(session, TicketEscalated(ticket_id=ticket.id, level=ticket.escalation_level, reason=reason, at=now), now=now)
+    escalated = changes.entry(0, kind="escalated", by=by, now=now, reason=repeat.reason, level=ticket.escalation_level)
+    return [detected, escalated]

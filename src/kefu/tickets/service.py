@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from kefu.core.events import record
 from kefu.core.pagination import Page
 from kefu.identity.roles import Principal
-from kefu.tickets import changes, lifecycle, repository, taxonomy
+from kefu.tickets import changes, lifecycle, repository, taxonomy, views
 from kefu.tickets.attachments import add_attachment, get_attachment
 from kefu.tickets.classification import IntakeNlp, warm_up
 from kefu.tickets.dispatch import accept_task, complete_task, dispatch, record_finding, task_progress
@@ -27,7 +27,9 @@ from kefu.tickets.events import (
     TicketReturnVisited,
     TicketWaitingOnCustomer,
 )
-from kefu.tickets.intake import DEFAULT_REPEAT_WINDOW_DAYS, check_code, open_ticket
+from kefu.tickets.intake import DEFAULT_REPEAT_WINDOW_DAYS, Opened, Prepared, check_code, open_ticket
+from kefu.tickets.intake import prepare as prepare_ticket
+from kefu.tickets.intake import store as store_ticket
 from kefu.tickets.lifecycle import Status
 from kefu.tickets.links import link, merge, repeat_chain, split
 from kefu.tickets.models import Ticket
@@ -47,7 +49,9 @@ from kefu.tickets.views import detail, page
 __all__ = [
     "DEFAULT_REPEAT_WINDOW_DAYS",
     "IntakeNlp",
+    "Opened",
     "Page",
+    "Prepared",
     "TicketFilter",
     "accept",
     "accept_task",
@@ -70,6 +74,8 @@ __all__ = [
     "merge",
     "open_problem",
     "open_ticket",
+    "opened_detail",
+    "prepare_ticket",
     "progress_problem",
     "propose_remedy",
     "reclassify",
@@ -80,6 +86,7 @@ __all__ = [
     "resolve",
     "return_visit",
     "split",
+    "store_ticket",
     "suggest",
     "task_progress",
     "transfer_coordinator",
@@ -105,6 +112,11 @@ def get_ticket(session: Session, ticket_id: int, *, viewer: Principal, fresh: bo
     `fresh=True` right after open_ticket skips what a new ticket cannot have yet."""
     ticket = changes.load(session, ticket_id, subscriber_id=_subscriber_scope(viewer))
     return detail(session, ticket, customer_view=viewer.kind != "staff", fresh=fresh)
+
+
+def opened_detail(session: Session, done: Opened, *, viewer: Principal):
+    """The answer to a create (store_ticket), without reading back what was just written."""
+    return views.opened(session, done, customer_view=viewer.kind != "staff")
 
 
 def list_tickets(session: Session, filters: TicketFilter, *, page_: Page, viewer: Principal):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Row
 from sqlalchemy.orm import Session
@@ -21,6 +21,9 @@ from kefu.tickets.schemas import (
     TicketPage,
     TicketSummary,
 )
+
+if TYPE_CHECKING:
+    from kefu.tickets.intake import Opened
 
 
 def summary(ticket: Ticket | Row[Any]) -> TicketSummary:
@@ -56,6 +59,25 @@ def detail(session: Session, ticket: Ticket, *, customer_view: bool = False, fre
         out.problem_ids = repository.problem_ids_for_ticket(session, ticket.id)
         departments = {t.department for t in tasks if t.status != "cancelled"}
         out.needs_coordinator = len(departments) > 1 and ticket.coordinator_id is None and lifecycle.is_open(ticket.status)
+    return out
+
+
+def opened(session: Session, done: Opened, *, customer_view: bool = False) -> TicketDetail:
+    """The answer to a create: built from the rows just inserted when the ticket was not
+    changed after (only a repeat's chain is read), read back otherwise."""
+    if done.row is None:
+        ticket = repository.ticket(session, done.ticket_id)
+        assert ticket is not None, "a ticket stored in this request"
+        return detail(session, ticket, customer_view=customer_view)
+    out = TicketDetail.model_validate(done.row)
+    out.allowed_next = sorted(s.value for s in lifecycle.allowed_next(out.status))
+    out.history = [EventView.model_validate(e) for e in done.events
+                   if not customer_view or e["visibility"] == "customer"]
+    if customer_view:
+        out.classification, out.urgency, out.classification_confidence = {}, None, None
+    elif done.links:
+        out.links = [LinkView.model_validate(link) for link in done.links]
+        out.repeat_chain = [summary(t) for t in repeat_chain(session, done.ticket_id)]
     return out
 
 
