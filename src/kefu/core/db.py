@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import fcntl
 import os
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -15,6 +12,8 @@ from sqlalchemy import DateTime, MetaData, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
+
+from kefu.core.sqlite_writer import BUSY_TIMEOUT_SECONDS, SqliteWriterLock
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -62,67 +61,13 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
-BUSY_TIMEOUT_SECONDS = 30
 # Execution option marking a connection that only reads (make_read_sessionmaker).
 READ_ONLY = "kefu_read_only"
 
 
-class _SqliteWriterLock:
-    """Hands SQLite's single write lock from one transaction to the next without sleeping.
-
-    Every transaction here is a writer (BEGIN IMMEDIATE). When the database is busy,
-    SQLite's own busy handler sleeps 1, 2, 5, 10 … 100 ms between retries, so under
-    concurrent writers the lock sits idle while they sleep. Writers of this engine first
-    take a thread lock (a waiting thread wakes the moment it is released) and then an
-    exclusive flock on `<database>.writer-lock` (other processes: polled every 0.1–1 ms),
-    from BEGIN to COMMIT/ROLLBACK. After BUSY_TIMEOUT_SECONDS a waiter goes on without it
-    and SQLite's busy timeout decides, as before, so nothing can hang for good."""
-
-    def __init__(self, path: str) -> None:
-        self._path = path + ".writer-lock"
-        self._fd: int | None = None
-        self._thread_lock = threading.Lock()
-        self._held: set[int] = set()
-
-    def acquire(self, key: int) -> None:
-        if key in self._held:
-            return
-        deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
-        if not self._thread_lock.acquire(timeout=BUSY_TIMEOUT_SECONDS):
-            return
-        try:
-            if self._fd is None:
-                self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o644)
-            pause = 0.0001
-            while True:
-                try:
-                    fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() >= deadline:
-                        self._thread_lock.release()
-                        return
-                    time.sleep(pause)
-                    pause = min(pause * 2, 0.001)
-        except BaseException:
-            self._thread_lock.release()
-            raise
-        self._held.add(key)
-
-    def release(self, key: int) -> None:
-        if key not in self._held:
-            return
-        self._held.discard(key)
-        try:
-            if self._fd is not None:
-                fcntl.flock(self._fd, fcntl.LOCK_UN)
-        finally:
-            self._thread_lock.release()
-
-
 def _configure_sqlite(engine: Engine) -> None:
     path = engine.url.database
-    writer = _SqliteWriterLock(os.path.abspath(path)) if path and path != ":memory:" else None
+    writer = SqliteWriterLock(os.path.abspath(path)) if path and path != ":memory:" else None
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
