@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -130,6 +132,25 @@ def _configure_sqlite(engine: Engine) -> None:
             writer.release(_key(dbapi_connection))
 
     dialect.do_commit, dialect.do_rollback, dialect.do_close = do_commit, do_rollback, do_close  # type: ignore[method-assign]
+
+
+_AUTOCOMMIT: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
+_AUTOCOMMIT_LOCK = threading.Lock()
+
+
+def autocommit_engine(engine: Engine) -> Engine:
+    """A small pool of autocommit connections to the same database, for a statement that
+    must commit on its own at once (a counter other transactions wait on). Its own pool,
+    because switching a pooled connection to autocommit and back costs two round trips
+    per use; it is disposed of with `engine`."""
+    with _AUTOCOMMIT_LOCK:
+        found = _AUTOCOMMIT.get(engine)
+        if found is None:
+            found = create_engine(engine.url, isolation_level="AUTOCOMMIT", pool_size=2, max_overflow=8,
+                                  pool_pre_ping=True)
+            _AUTOCOMMIT[engine] = found
+            event.listen(engine, "engine_disposed", lambda _engine: found.dispose())
+        return found
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

@@ -145,6 +145,16 @@ def subscriber(session: Session, subscriber_id: int) -> Subscriber | None:
     return session.scalar(_SUBSCRIBER, {"subscriber_id": subscriber_id})
 
 
+_INTAKE_PROFILE = select(
+    Subscriber.id, Subscriber.segment, Subscriber.vip_level, Subscriber.city, Subscriber.district, Subscriber.birth_year
+).where(Subscriber.id == bindparam("subscriber_id"))
+
+
+def intake_profile(session: Session, subscriber_id: int) -> Row[Any] | None:
+    """(id, segment, vip_level, city, district, birth_year): what intake needs, columns only."""
+    return session.execute(_INTAKE_PROFILE, {"subscriber_id": subscriber_id}).first()
+
+
 def subscriber_by_number(session: Session, number: str) -> Subscriber | None:
     return session.scalar(
         select(Subscriber).options(joinedload(Subscriber.account)).where(Subscriber.number == number)

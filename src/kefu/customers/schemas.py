@@ -3,6 +3,7 @@ says otherwise (RevealedIdentity). Money in fen, dates of months are the month's
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from pydantic import BaseModel
@@ -20,6 +21,19 @@ class SubscriberSummary(BaseModel):
     account_no: str
     # Intake's urgency rules treat elderly customers as vulnerable (kefu.tickets.classification).
     birth_year: int | None = None
+
+
+@dataclass(frozen=True)
+class IntakeProfile:
+    """What opening a ticket weighs about its subscriber (a plain dataclass: it is read on
+    every create and never sent out as it is)."""
+
+    id: int
+    segment: str
+    vip_level: int
+    city: str
+    district: str
+    birth_year: int | None
 
 
 class SubscriberProfile(BaseModel):

@@ -71,6 +71,15 @@ def get_subscriber(session: Session, subscriber_id: int) -> schemas.SubscriberSu
     return views.summary(_load(session, subscriber_id))
 
 
+def intake_profile(session: Session, subscriber_id: int) -> schemas.IntakeProfile:
+    """Who a new ticket is for, as intake weighs it (segment, VIP level, place, birth
+    year): no personal data, so nothing to mask. Raises SubscriberNotFound."""
+    row = repository.intake_profile(session, subscriber_id)
+    if row is None:
+        raise SubscriberNotFound(subscriber_id)
+    return schemas.IntakeProfile(*row)
+
+
 def subscriber_by_number(session: Session, number: str) -> schemas.SubscriberSummary | None:
     found = repository.subscriber_by_number(session, re.sub(r"[\s-]", "", number))
     return views.summary(found) if found is not None else None

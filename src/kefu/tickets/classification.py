@@ -101,7 +101,7 @@ class Customer:
 
 def customer(session: Session, subscriber_id: int, *, now: datetime) -> Customer:
     """The subscriber's segment, VIP level, district and age; SubscriberNotFound otherwise."""
-    profile = customers.get_subscriber(session, subscriber_id)
+    profile = customers.intake_profile(session, subscriber_id)
     age = local(now).year - profile.birth_year if profile.birth_year else None
     return Customer(profile.id, profile.segment, profile.vip_level, profile.city, profile.district, age)
 

@@ -97,7 +97,7 @@ def prepare(
         who = classification.customer(session, data.subscriber_id, now=now)
         subscriber_id, segment, district = who.id, who.segment, who.district
     else:
-        subscriber = customers.get_subscriber(session, data.subscriber_id)
+        subscriber = customers.intake_profile(session, data.subscriber_id)
         subscriber_id, segment, district = subscriber.id, subscriber.segment, subscriber.district
     department = data.department or (taxonomy.default_department(data.category) if data.category else None)
     characteristics = dict(data.characteristics)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
+from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
 from kefu.core.events import record
@@ -96,15 +98,13 @@ def split(
     return new
 
 
-def repeat_chain(session: Session, ticket_id: int) -> list[Ticket]:
-    """The earlier tickets this one repeats, oldest first (not including itself)."""
+def repeat_chain(session: Session, ticket_id: int) -> list[Row[Any]]:
+    """The earlier tickets this one repeats, oldest first (not including itself), as
+    summary rows (repository.SUMMARY_COLUMNS)."""
     ids: list[int] = []
-    current = ticket_id
-    while len(ids) < MAX_CHAIN:
-        previous = repository.repeat_of(session, current)
-        if previous is None or previous in ids or previous == ticket_id:
+    for previous in repository.repeat_chain_ids(session, ticket_id, limit=MAX_CHAIN):
+        if previous in ids or previous == ticket_id:
             break
         ids.append(previous)
-        current = previous
-    by_id = {t.id: t for t in repository.tickets_by_ids(session, ids)}
+    by_id = {t.id: t for t in repository.summaries_by_ids(session, ids)}
     return [by_id[i] for i in reversed(ids) if i in by_id]

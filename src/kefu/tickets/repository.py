@@ -11,6 +11,7 @@ from sqlalchemy import Row, bindparam, func, insert, or_, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, defer, selectinload
 
+from kefu.core.db import autocommit_engine
 from kefu.tickets.models import (
     Attachment,
     IdempotencyKey,
@@ -58,7 +59,7 @@ def next_sequence(session: Session, day: str) -> int:
     bind = session.get_bind()
     dialect = bind.dialect.name
     if dialect == "postgresql" and isinstance(bind, Engine):
-        with bind.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        with autocommit_engine(bind).connect() as conn:
             return int(conn.execute(_NEXT_SEQUENCE, {"day": day}).scalar_one())
     return int(session.execute(_NEXT_SEQUENCE, {"day": day}).scalar_one())
 
@@ -71,11 +72,13 @@ def ticket_by_number(session: Session, number: str) -> Ticket | None:
     return session.scalar(select(Ticket).where(Ticket.number == number))
 
 
-def tickets_by_ids(session: Session, ids: Iterable[int]) -> list[Ticket]:
+def summaries_by_ids(session: Session, ids: Iterable[int]) -> list[Row[Any]]:
+    """The list columns (SUMMARY_COLUMNS) of these tickets, by id."""
     ids = list(ids)
     if not ids:
         return []
-    return list(session.scalars(select(Ticket).where(Ticket.id.in_(ids)).order_by(Ticket.id)))
+    query = select(*SUMMARY_COLUMNS).where(Ticket.id.in_(bindparam("ids", expanding=True))).order_by(Ticket.id)
+    return list(session.execute(query, {"ids": ids}))
 
 
 def events(session: Session, ticket_id: int, *, customer_only: bool = False) -> list[TicketEvent]:
@@ -128,13 +131,22 @@ def link_exists(session: Session, from_id: int, to_id: int, kind: str) -> bool:
     )
 
 
-def repeat_of(session: Session, ticket_id: int) -> int | None:
-    return session.scalar(
-        select(TicketLink.to_ticket_id)
-        .where(TicketLink.from_ticket_id == ticket_id, TicketLink.kind == "repeat_of")
-        .order_by(TicketLink.id)
-        .limit(1)
-    )
+# The repeat chain in one statement: each hop follows the ticket's first repeat_of link,
+# the earliest one, up to :limit hops (a cycle just stops there).
+_REPEAT_CHAIN = text(
+    "WITH RECURSIVE chain(id, depth) AS ("
+    " SELECT CAST(:ticket_id AS INTEGER), 0"
+    " UNION ALL"
+    " SELECT (SELECT l.to_ticket_id FROM ticket_links l"
+    "         WHERE l.from_ticket_id = chain.id AND l.kind = 'repeat_of' ORDER BY l.id LIMIT 1), depth + 1"
+    " FROM chain WHERE chain.id IS NOT NULL AND depth < :limit)"
+    " SELECT id FROM chain WHERE depth > 0 AND id IS NOT NULL ORDER BY depth"
+)
+
+
+def repeat_chain_ids(session: Session, ticket_id: int, *, limit: int) -> list[int]:
+    """The ids a ticket repeats, hop by hop, nearest first (may loop back on a cycle)."""
+    return [int(i) for i in session.scalars(_REPEAT_CHAIN, {"ticket_id": ticket_id, "limit": limit})]
 
 
 def repeated_by(session: Session, ticket_id: int) -> int | None:
