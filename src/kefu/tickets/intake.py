@@ -76,12 +76,17 @@ class Prepared:
     SQLite the single writer's lock is held for `store`'s inserts alone, not for the
     classifier."""
 
-    ticket: Ticket  # not yet in a session; no number yet (the day's counter is a write)
+    ticket: Ticket | None  # not yet in a session; no number yet (the day's counter is a write)
     data: TicketCreate
     digest: str
     segment: str
     text: str
     applied: classification.Applied | None
+    replay_of: int | None = None  # the ticket a retried Idempotency-Key made: nothing to write
+
+
+def _replay(data: TicketCreate, digest: str, ticket_id: int) -> Prepared:
+    return Prepared(None, data, digest, "", "", None, replay_of=ticket_id)
 
 
 def prepare(
@@ -89,9 +94,15 @@ def prepare(
     nlp: IntakeNlp | None = None,
 ) -> Prepared:
     """Validates and classifies a new ticket; reads only. SubscriberNotFound, UnknownCode or
-    MissingField when the request cannot become a ticket."""
+    MissingField when the request cannot become a ticket; IdempotencyKeyReused for a key
+    already used with another body. A retry of a stored request is recognised here, before
+    the classifier, and `store` then writes nothing."""
     validate(data, category_required=nlp is None)
     digest = request_hash(data) if idempotency_key is not None else ""
+    if idempotency_key is not None:
+        stored = _replayed(session, by.actor, idempotency_key, digest)
+        if stored is not None:
+            return _replay(data, digest, stored)
     who: classification.Customer | None = None
     if nlp is not None:
         who = classification.customer(session, data.subscriber_id, now=now)
@@ -166,12 +177,13 @@ def store(
     """Writes a prepared ticket: its number, the row, the idempotency key, the first
     history entries, the outbox events and, for a repeat complaint, the link — each table
     in one statement, without the ORM's unit of work (this runs on every create, under
-    SQLite's write lock). A retried key writes nothing and answers with its ticket."""
-    if idempotency_key is not None:
-        existing = _replayed(session, by.actor, idempotency_key, prepared.digest)
-        if existing is not None:
-            return Opened(existing.id, created=False)
+    SQLite's write lock). A retried key writes nothing and answers with its ticket; a
+    concurrent twin of a request being stored (its retry sent before the answer came) is
+    RequestInProgress, a 409 to retry, when its key is stored (_remember)."""
+    if prepared.replay_of is not None:
+        return Opened(prepared.replay_of, created=False)
     ticket, applied = prepared.ticket, prepared.applied
+    assert ticket is not None
     opened_priority = ticket.priority
     entries = [changes.entry(0, kind="opened", by=by.actor, now=now, visibility="customer", to_status=ticket.status,
                              channel=ticket.channel, priority=ticket.priority)]
@@ -253,13 +265,15 @@ def open_ticket(
     return changes.load(session, opened.ticket_id), opened.created
 
 
-def _replayed(session: Session, actor: str, key: str, digest: str) -> Ticket | None:
+def _replayed(session: Session, actor: str, key: str, digest: str) -> int | None:
+    """The ticket this key made, if it was used before (with this body; another body is
+    IdempotencyKeyReused)."""
     row = repository.idempotency_key(session, actor, key)
     if row is None:
         return None
     if row.request_hash != digest:
         raise IdempotencyKeyReused(key)
-    return changes.load(session, row.ticket_id)
+    return int(row.ticket_id)
 
 
 def _remember(session: Session, actor: str, key: str, digest: str, ticket_id: int, now: datetime) -> None:
