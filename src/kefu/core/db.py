@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import DateTime, MetaData, create_engine, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -52,15 +54,47 @@ class Base(DeclarativeBase):
     type_annotation_map = {datetime: UtcDateTime}
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
-    """An engine tuned per dialect: SQLite gets WAL, foreign keys and write-intent transactions."""
+# A pooled connection unused this long is pinged before it is handed out.
+PING_AFTER_IDLE_SECONDS = 5.0
+
+
+def make_engine(url: str, *, ping_after_idle: float = PING_AFTER_IDLE_SECONDS, **kwargs: Any) -> Engine:
+    """An engine tuned per dialect: SQLite gets WAL, foreign keys and write-intent
+    transactions; a server database gets its pooled connections checked after a rest."""
     if url.startswith("sqlite"):
         engine = create_engine(
             url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs
         )
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    engine = create_engine(url, **kwargs)
+    ping_when_idle(engine, ping_after_idle)
+    return engine
+
+
+def ping_when_idle(engine: Engine, seconds: float) -> None:
+    """Pings a pooled connection before handing it out only if it rested `seconds` or more.
+
+    pool_pre_ping pings on every checkout: a round trip per session, which for a ticket
+    create on PostgreSQL was four (its sessions and the day's counter). A connection used
+    moments ago is alive unless the server went down in between, and then the request
+    fails once, as it would mid-transaction; one that rested (a restart while the centre
+    was quiet, a firewall's idle timeout) is checked, and a dead one is replaced before
+    anyone sees it (DisconnectionError makes the pool reconnect)."""
+
+    @event.listens_for(engine, "checkin")
+    def _rested_from(_dbapi_connection: Any, record: Any) -> None:
+        record.info["checked_in"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping_if_rested(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        rested = time.monotonic() - record.info.get("checked_in", time.monotonic())
+        if rested < seconds:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as exc:
+            raise DisconnectionError("the pooled connection is gone") from exc
 
 
 # Execution option marking a connection that only reads (make_read_sessionmaker).
@@ -146,8 +180,8 @@ def autocommit_engine(engine: Engine) -> Engine:
     with _AUTOCOMMIT_LOCK:
         found = _AUTOCOMMIT.get(engine)
         if found is None:
-            found = create_engine(engine.url, isolation_level="AUTOCOMMIT", pool_size=2, max_overflow=8,
-                                  pool_pre_ping=True)
+            found = create_engine(engine.url, isolation_level="AUTOCOMMIT", pool_size=2, max_overflow=8)
+            ping_when_idle(found, PING_AFTER_IDLE_SECONDS)
             _AUTOCOMMIT[engine] = found
             event.listen(engine, "engine_disposed", lambda _engine: found.dispose())
         return found
