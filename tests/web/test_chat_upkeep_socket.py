@@ -129,4 +129,9 @@ def test_a_supervisor_without_an_agent_profile_monitors_the_chats_read_only(clie
     assert f'data-contact-id="{with_reason.id}"' in ended and chat_upkeep.LEFT_WAITING in ended
     transcript = client.get(f"/chats/monitor/{row.id}", headers=HTML)
     assert transcript.status_code == 200 and "我的宽带一直掉线" in transcript.text
+    wechat = chat.start_chat(session, subscriber_id=create_subscriber(session, number="13900003333").id, now=now,
+                             channel="wechat")
+    session.commit()
+    waiting = client.get("/chats/monitor", headers=HTML).text.split('id="mon-waiting"')[1].split("</table>")[0]
+    assert f'#{wechat.id}</a> <span class="muted">微信</span>' in waiting
     assert client.get("/chats/monitor/999999", headers=HTML).status_code == 404

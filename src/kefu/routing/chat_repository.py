@@ -31,10 +31,10 @@ def messages_of(session: Session, contact_ids: list[int], *, after_id: int = 0) 
     ))
 
 
-def latest_chat_of_subscriber(session: Session, subscriber_id: int, *, channel: str) -> RoutingContact | None:
+def latest_chat_of_subscriber(session: Session, subscriber_id: int) -> RoutingContact | None:
     return session.scalars(
-        select(RoutingContact).where(RoutingContact.subscriber_id == subscriber_id, RoutingContact.channel == channel,
-                                     RoutingContact.kind == "live")
+        select(RoutingContact).where(RoutingContact.subscriber_id == subscriber_id,
+                                     RoutingContact.channel.in_(CHAT_CHANNELS), RoutingContact.kind == "live")
         .order_by(RoutingContact.id.desc())
     ).first()
 
