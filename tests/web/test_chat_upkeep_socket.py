@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from kefu.identity import service as identity
-from kefu.routing import chat, chat_typing, chat_upkeep
+from kefu.routing import chat, chat_repository, chat_typing, chat_upkeep
 from tests.factories.agents import create_agent
 from tests.factories.customers import create_subscriber
 from tests.factories.routing import create_centre
@@ -96,6 +96,23 @@ def test_a_closed_widget_starts_the_abandon_clock_and_a_reconnect_stops_it(clien
     assert chat_upkeep.scan(session, now + timedelta(minutes=1)) == 0
     assert chat_upkeep.scan(session, now + timedelta(minutes=2)) == 1
     assert row.state == "abandoned"
+
+
+def test_an_open_widget_beats_and_a_closed_one_leaves_no_beat_behind(client, session, now):
+    """What lets the upkeep job tell a socket lost with its server process from one closed."""
+    create_centre(session, now=now)
+    customer = customer_with_history(session, now=now)
+    session.commit()
+    login_subscriber(client, session, number=customer.number)
+    with client.websocket_connect("/portal/livechat/ws") as socket:
+        socket.send_json({"type": "start"})
+        contact_id = _frame(socket, lambda f: f.get("contact"))["contact"]["id"]  # sent after its first beat
+        session.expire_all()
+        assert chat_repository.customer_sockets(session, [contact_id]) == {contact_id: now}
+    session.expire_all()
+    assert chat_repository.customer_sockets(session, [contact_id]) == {}
+    chat_upkeep.scan(session, now + timedelta(minutes=1))
+    assert chat_upkeep.CONNECTION_LOST not in [m.text for m in chat.messages(session, contact_id)]
 
 
 def test_a_supervisor_without_an_agent_profile_monitors_the_chats_read_only(client, session, now):
