@@ -1,12 +1,17 @@
-"""Hand-over into web chat (issue #8 on issue #7's chat): a logged-in subscriber's chat is
-queued with the robot conversation as the start of its transcript; a visitor who is not
-logged in leaves a callback appointment carrying the conversation."""
+"""Hand-over into live chat (issue #8 on issue #7's chat): a logged-in subscriber's chat is
+queued on the channel they came from, with the robot conversation as the start of its
+transcript; a visitor who is not logged in leaves a callback appointment carrying the
+conversation."""
 
 from __future__ import annotations
 
+import pytest
+
+from kefu.core.errors import InvalidInput
 from kefu.robot.models import Conversation
 from kefu.routing import chat as web_chat
 from kefu.routing import service as routing
+from kefu.tickets import service as tickets
 from tests.factories.agents import create_agent
 from tests.factories.robot import (
     catalogue,
@@ -43,6 +48,40 @@ def test_a_subscriber_asking_for_a_human_is_queued_in_web_chat_with_the_robot_co
     assert any("CXHF" in text for _, text in robot_part)
     assert lines[-1].sender == "system"  # then: queued for an agent
     assert any(f"网页在线会话 #{contact.id}" in n for n in _notes(session, conversation.ticket_id))
+    assert contact.channel == "web"  # the portal's robot hands over to the portal's chat
+
+
+@pytest.mark.parametrize(("robot_channel", "label"), [("app", "App 在线会话"), ("wechat", "微信在线会话")])
+def test_an_app_or_wechat_hand_over_is_queued_on_the_channel_the_customer_came_from(
+        session, now, robot_channel, label):
+    curated_kb(session, now=now)
+    catalogue(session)
+    create_centre(session, now=now)
+    agent = create_agent(session, now=now, skills="gsm:2", ready=True)
+    subscriber = heavy_user(session, now=now)
+    talk = start_chat(session, by=subscriber_principal(subscriber), now=now, channel=robot_channel)
+    talk.say("怎么查话费")
+    assert talk.say("转人工").type == "handover"
+
+    conversation = session.get(Conversation, talk.conversation_id)
+    contact = routing.get_contact(session, conversation.state["chat_contact_id"])
+    # Routing, reports and the desk read the contact's channel: the real one, not "web".
+    assert contact.channel == robot_channel and contact.attrs["channel"] == robot_channel
+    assert contact.state == "offered" and contact.agent_id == agent.id
+    assert web_chat.active_chat(session, subscriber.id).id == contact.id  # goes on in the live chat page
+    assert any(f"{label} #{contact.id}" in n for n in _notes(session, conversation.ticket_id))
+    ticket = tickets.get_ticket(session, conversation.ticket_id, viewer=subscriber_principal(subscriber))
+    assert ticket.channel == robot_channel
+
+
+def test_a_chat_on_an_unknown_channel_is_refused_and_nothing_is_queued(session, now):
+    catalogue(session)
+    create_centre(session, now=now)
+    subscriber = heavy_user(session, now=now)
+    with pytest.raises(InvalidInput) as refused:
+        web_chat.start_chat(session, subscriber_id=subscriber.id, now=now, channel="fax")
+    assert refused.value.code == "unknown_chat_channel" and "fax" in refused.value.message("en")
+    assert web_chat.active_chat(session, subscriber.id) is None
 
 
 def test_a_visitor_who_gave_a_number_gets_a_callback_with_the_conversation(session, now):

@@ -35,12 +35,15 @@ def test_a_waiting_customer_who_closed_the_widget_and_did_not_return_is_abandone
     back = chat.start_chat(session, subscriber_id=subscribers[1].id, now=now)
     chat_upkeep.customer_disconnected(session, subscribers[0].id, now=now)
     chat_upkeep.customer_disconnected(session, subscribers[1].id, now=now)
-    chat_upkeep.customer_connected(session, subscribers[1].id)  # reconnected within the time
+    chat_upkeep.customer_connected(session, subscribers[1].id, now=now)  # reconnected within the time
+    chat_upkeep.socket_beat(session, back, now=now + M)  # and stays (its socket beats)
     assert chat_upkeep.scan(session, now + M) == 0  # default: 2 minutes to come back
+    chat_upkeep.socket_beat(session, back, now=now + 2 * M)
     assert chat_upkeep.scan(session, now + 2 * M) == 1
     assert (gone.state, gone.outcome, back.state) == ("abandoned", "abandoned", "queued")
     assert gone.context["end_reason"] == chat_upkeep.LEFT_WAITING
     assert "客户已离开（断线未返回），排队已取消。如需帮助请重新发起会话。" in _texts(session, gone)
+    chat_upkeep.socket_beat(session, back, now=now + 3 * M)
     assert chat_upkeep.scan(session, now + 3 * M) == 0  # running twice changes nothing
 
 
@@ -165,3 +168,64 @@ def test_the_upkeep_job_is_wired_into_the_worker():
 
     jobs = {job.name: job for job in wiring.periodic_jobs(sender=object())}
     assert jobs["chat_upkeep"].run is chat_upkeep.scan and jobs["chat_upkeep"].every_seconds <= 60
+
+
+S = timedelta(seconds=1)
+
+
+def test_a_waiting_customer_whose_socket_died_with_its_server_process_gets_the_departure_written(
+        session, now, subscribers):
+    """No close was ever noted (the process that held the socket was killed): the beats
+    stopped, so the job writes the departure from the last beat, and the waiting rule
+    then abandons the chat as for a closed widget."""
+    row = chat.start_chat(session, subscriber_id=subscribers[0].id, now=now)
+    chat_upkeep.customer_connected(session, subscribers[0].id, now=now)  # the socket opens and beats
+    assert chat_upkeep.scan(session, now + 59 * S) == 0  # a few beats late is not lost
+    assert chat_upkeep.scan(session, now + 60 * S) == 1
+    assert _texts(session, row)[-1] == chat_upkeep.CONNECTION_LOST
+    assert row.state == "queued" and row.context["customer_left_at"] == now.isoformat()
+    assert chat_upkeep.scan(session, now + 90 * S) == 0  # written once
+    assert chat_upkeep.scan(session, now + 2 * M) == 1  # 2 minutes after the last beat: gone
+    assert row.state == "abandoned" and row.context["end_reason"] == chat_upkeep.LEFT_WAITING
+
+
+def test_in_a_chat_the_agent_reads_that_the_connection_was_lost_and_that_the_customer_came_back(
+        session, now, subscribers):
+    agent = create_agent(session, now=now, skills="gsm:2", ready=True, name="李娜")
+    row = chat.start_chat(session, subscriber_id=subscribers[0].id, now=now)
+    chat.accept_chat(session, row.id, agent=agent, offer_seq=row.offer_seq, now=now)
+    chat_upkeep.customer_connected(session, subscribers[0].id, now=now)
+    chat_upkeep.scan(session, now + 2 * M)
+    assert _texts(session, row)[-1] == chat_upkeep.CONNECTION_LOST and row.state == "assigned"  # not ended for it
+    chat_upkeep.customer_connected(session, subscribers[0].id, now=now + 3 * M)  # the widget reconnected elsewhere
+    assert _texts(session, row)[-1] == chat_upkeep.RECONNECTED
+    assert "customer_left_at" not in row.context and "connection_lost_at" not in row.context
+    chat_upkeep.scan(session, now + 3 * M + 59 * S)
+    assert _texts(session, row)[-1] == chat_upkeep.RECONNECTED  # beating again
+
+
+def test_a_socket_that_keeps_beating_or_closes_normally_writes_no_lost_connection(session, now, subscribers):
+    beating = chat.start_chat(session, subscriber_id=subscribers[0].id, now=now)
+    closed = chat.start_chat(session, subscriber_id=subscribers[1].id, now=now)
+    chat_upkeep.customer_connected(session, subscribers[0].id, now=now)
+    chat_upkeep.customer_connected(session, subscribers[1].id, now=now)
+    chat_upkeep.customer_disconnected(session, subscribers[1].id, now=now + 10 * S)
+    for beat in range(1, 11):  # 15 s apart, as the open socket does, for 2.5 minutes
+        at = now + beat * chat_upkeep.SOCKET_BEAT
+        chat_upkeep.socket_beat(session, beating, now=at)
+        chat_upkeep.scan(session, at)
+    assert chat_upkeep.CONNECTION_LOST not in _texts(session, beating) + _texts(session, closed)
+    assert beating.state == "queued"
+    assert closed.state == "abandoned" and closed.context["end_reason"] == chat_upkeep.LEFT_WAITING
+
+
+def test_the_beat_of_an_ended_chat_is_forgotten(session, now, subscribers):
+    from kefu.routing import chat_repository
+
+    row = chat.start_chat(session, subscriber_id=subscribers[0].id, now=now)
+    chat_upkeep.customer_connected(session, subscribers[0].id, now=now)
+    chat.end_by_customer(session, row, now=now + S)
+    chat_upkeep.socket_beat(session, row, now=now + 2 * S)  # a late beat of the ended chat writes nothing
+    chat_upkeep.scan(session, now + 5 * M)
+    assert chat_repository.customer_sockets(session, [row.id]) == {}
+    assert chat_upkeep.CONNECTION_LOST not in _texts(session, row)

@@ -80,6 +80,7 @@ def test_the_desk_shows_an_offered_chat_with_its_transcript(client, session, now
         assert desk["agent"]["presence"] == "ready"
         assert [(c["id"], c["state"]) for c in desk["chats"]] == [(row.id, "offered")]
         assert desk["chats"][0]["customer"]["number"].count("*") >= 4  # masked
+        assert desk["chats"][0]["channel"] == "web"
         assert [m["text"] for m in desk["messages"]][-1] == "我要投诉网速慢"
         socket.send_json({"type": "accept", "contact_id": row.id, "offer_seq": desk["chats"][0]["offer_seq"]})
         desk = socket.receive_json()

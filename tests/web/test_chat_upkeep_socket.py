@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from kefu.identity import service as identity
-from kefu.routing import chat, chat_typing, chat_upkeep
+from kefu.routing import chat, chat_repository, chat_typing, chat_upkeep
 from tests.factories.agents import create_agent
 from tests.factories.customers import create_subscriber
 from tests.factories.routing import create_centre
@@ -98,6 +98,23 @@ def test_a_closed_widget_starts_the_abandon_clock_and_a_reconnect_stops_it(clien
     assert row.state == "abandoned"
 
 
+def test_an_open_widget_beats_and_a_closed_one_leaves_no_beat_behind(client, session, now):
+    """What lets the upkeep job tell a socket lost with its server process from one closed."""
+    create_centre(session, now=now)
+    customer = customer_with_history(session, now=now)
+    session.commit()
+    login_subscriber(client, session, number=customer.number)
+    with client.websocket_connect("/portal/livechat/ws") as socket:
+        socket.send_json({"type": "start"})
+        contact_id = _frame(socket, lambda f: f.get("contact"))["contact"]["id"]  # sent after its first beat
+        session.expire_all()
+        assert chat_repository.customer_sockets(session, [contact_id]) == {contact_id: now}
+    session.expire_all()
+    assert chat_repository.customer_sockets(session, [contact_id]) == {}
+    chat_upkeep.scan(session, now + timedelta(minutes=1))
+    assert chat_upkeep.CONNECTION_LOST not in [m.text for m in chat.messages(session, contact_id)]
+
+
 def test_a_supervisor_without_an_agent_profile_monitors_the_chats_read_only(client, session, now):
     create_centre(session, now=now)
     customer = customer_with_history(session, now=now)
@@ -129,4 +146,9 @@ def test_a_supervisor_without_an_agent_profile_monitors_the_chats_read_only(clie
     assert f'data-contact-id="{with_reason.id}"' in ended and chat_upkeep.LEFT_WAITING in ended
     transcript = client.get(f"/chats/monitor/{row.id}", headers=HTML)
     assert transcript.status_code == 200 and "我的宽带一直掉线" in transcript.text
+    wechat = chat.start_chat(session, subscriber_id=create_subscriber(session, number="13900003333").id, now=now,
+                             channel="wechat")
+    session.commit()
+    waiting = client.get("/chats/monitor", headers=HTML).text.split('id="mon-waiting"')[1].split("</table>")[0]
+    assert f'#{wechat.id}</a> <span class="muted">微信</span>' in waiting
     assert client.get("/chats/monitor/999999", headers=HTML).status_code == 404

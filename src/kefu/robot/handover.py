@@ -20,10 +20,10 @@ from kefu.tickets import service as tickets
 from kefu.tickets import taxonomy
 from kefu.tickets.schemas import TicketCreate
 
-# The portal is the web channel of the ticket vocabulary.
+# The portal is the web channel of the ticket vocabulary, and of the chat a hand-over queues.
 TICKET_CHANNEL = {"app": "app", "wechat": "wechat", "web": "web", "portal": "web"}
 WAITING_NOTE = "已转人工，等待坐席接入（在线客服路由尚未配置：请坐席回电或在工单中跟进）。"
-CHAT_NOTE = "已转人工：网页在线会话 #{} 已排队，坐席接入后在会话中继续服务（会话记录从机器人对话开始）。"
+CHAT_NOTE = "已转人工：{} 已排队，坐席接入后在会话中继续服务（会话记录从机器人对话开始）。"
 ASKING_NUMBER = "callback_number"
 
 
@@ -88,7 +88,7 @@ def file_fault(session: Session, conversation: Conversation, slots: dict[str, st
 
 @dataclass(frozen=True)
 class HandOver:
-    """What a hand-over left for a human: the ticket, the queued web chat, a callback."""
+    """What a hand-over left for a human: the ticket, the queued chat, a callback."""
 
     ticket_number: str | None = None
     chat_contact_id: int | None = None
@@ -109,8 +109,9 @@ def _closed(conversation: Conversation, reason: str, now: datetime) -> None:
 
 def hand_over(session: Session, conversation: Conversation, *, reason: str, complaint: bool, now: datetime) -> HandOver:
     """Hands the conversation to a human. A logged-in subscriber gets a consultation (or
-    complaint) ticket carrying the whole conversation and a web chat queued for an agent
-    with the conversation as the start of its transcript. A visitor who is not logged in
+    complaint) ticket carrying the whole conversation and a chat queued for an agent on the
+    channel the customer came from (app, WeChat or web), with the conversation as the start
+    of its transcript. A visitor who is not logged in
     gets a callback appointment carrying the conversation when they gave a number, else
     the robot asks for one (the conversation stays open for the answer)."""
     if conversation.subscriber_id is None:
@@ -133,11 +134,12 @@ def hand_over(session: Session, conversation: Conversation, *, reason: str, comp
     conversation.ticket_id = ticket.id
     try:
         contact = chat.start_chat(session, subscriber_id=conversation.subscriber_id, now=now, ticket_id=ticket.id,
+                                  channel=TICKET_CHANNEL[conversation.channel],
                                   prior=_prior_lines(session, conversation), attrs={"category": category},
                                   context={"robot_conversation_id": conversation.id, "handover_reason": reason})
     except NoWorkflow:
         contact = None  # routing not set up yet: the ticket is the trace an agent acts on
-    waiting = WAITING_NOTE if contact is None else CHAT_NOTE.format(contact.id)
+    waiting = WAITING_NOTE if contact is None else CHAT_NOTE.format(chat.label(contact))
     tickets.add_note(session, ticket.id, text=f"{waiting}\n转人工原因：{reason}\n\n{transcript(session, conversation)}",
                      by=ROBOT, now=now)
     if contact is not None:

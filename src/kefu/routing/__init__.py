@@ -3,7 +3,8 @@ widen over time, offers with timeouts, wrap-up and capacity, online transfer to
 specialist seats and callback appointments (C5, seed 004).
 
 Owns: routing_queues, routing_workflows, routing_contacts, routing_callback_results,
-chat_messages (web chat transcripts, chat.py) and cti_calls (the switch's calls, cti.py).
+chat_messages (web chat transcripts, chat.py), chat_typing, chat_offer_streaks,
+chat_customer_sockets (chat_upkeep.py) and cti_calls (the switch's calls, cti.py).
 Publishes: ContactOffered, ContactAssigned, ContactEnded, CallbackRegistered, CallbackAttempted,
 CallbackFinished (the SLA clock of an appointment starts and stops on these, see kefu.wiring).
 Offer timeout and callback policy are workflow data (settings.py), versioned with it.

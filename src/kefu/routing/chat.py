@@ -1,6 +1,8 @@
-"""Web chat (issue #7 part 6): a portal subscriber's chat is a contact of channel `web`,
-queued and offered by the routing engine like any other; the agent takes several within
-their chat capacity (the engine counts web/app/WeChat in one chat class).
+"""Web chat (issue #7 part 6): a subscriber's chat is a contact of the channel they came
+from — `web` from the portal, `app` or `wechat` when the robot of those channels hands
+over — queued and offered by the routing engine like any other; the agent takes several
+within their chat capacity (the engine counts web/app/WeChat in one chat class). A
+subscriber has one chat at a time, whichever channel it started on.
 
 Every message is a ChatMessage row: the transcript of the contact, the cursor a socket
 resumes from after a reconnect or a restart, and what another server process reads. When
@@ -20,7 +22,7 @@ from sqlalchemy.orm import Session
 from kefu.agents import service as agents
 from kefu.agents.models import AgentProfile
 from kefu.core.clock import local
-from kefu.core.errors import Conflict
+from kefu.core.errors import Conflict, InvalidInput
 from kefu.identity.roles import Principal
 from kefu.routing import chat_offers, chat_typing, config_service, service, transfer_service
 from kefu.routing import chat_repository as repo
@@ -31,7 +33,9 @@ from kefu.routing.state import channel_class
 from kefu.tickets import service as tickets
 from kefu.tickets.schemas import TicketCreate
 
-CHANNEL = "web"
+CHANNEL = "web"  # the portal's own live chat
+# The chat channels and how a transcript names them.
+CHAT_LABELS = {"web": "网页在线会话", "app": "App 在线会话", "wechat": "微信在线会话"}
 MAX_MESSAGE_CHARS = 2000
 SENDER_LABELS = {"customer": "客户", "agent": "坐席", "robot": "机器人", "system": "系统"}
 
@@ -81,31 +85,43 @@ def add_system_line(session: Session, contact_id: int, *, text: str, now: dateti
     return _add(session, contact_id, sender="system", author="routing", name="系统", text=text, now=now)
 
 
+def label(contact: RoutingContact) -> str:
+    """"微信在线会话 #12": how notes and transcripts name the chat."""
+    return f"{CHAT_LABELS.get(contact.channel, CHAT_LABELS[CHANNEL])} #{contact.id}"
+
+
 def write_rest_of_transcript(session: Session, contact: RoutingContact, *, now: datetime) -> None:
     """The lines not yet on the linked ticket go there (a chat the system ended)."""
-    _write_transcript(session, contact, by=CHAT_SERVICE, now=now, title=f"网页在线会话 #{contact.id} 结束，其余记录：")
+    _write_transcript(session, contact, by=CHAT_SERVICE, now=now, title=f"{label(contact)} 结束，其余记录：")
 
 
 def active_chat(session: Session, subscriber_id: int) -> RoutingContact | None:
-    """The subscriber's chat that is still waiting or talking, if any."""
-    row = repo.latest_chat_of_subscriber(session, subscriber_id, channel=CHANNEL)
+    """The subscriber's chat that is still waiting or talking, if any (of any chat channel:
+    a chat handed over from the app goes on in the portal's live chat)."""
+    row = repo.latest_chat_of_subscriber(session, subscriber_id)
     return row if row is not None and row.state in repo.ACTIVE else None
 
 
 def latest_chat(session: Session, subscriber_id: int) -> RoutingContact | None:
-    return repo.latest_chat_of_subscriber(session, subscriber_id, channel=CHANNEL)
+    return repo.latest_chat_of_subscriber(session, subscriber_id)
 
 
 def start_chat(
-    session: Session, *, subscriber_id: int, now: datetime, attrs: dict[str, Any] | None = None,
-    prior: list[PriorLine] | None = None, ticket_id: int | None = None, context: dict[str, Any] | None = None,
+    session: Session, *, subscriber_id: int, now: datetime, channel: str = CHANNEL,
+    attrs: dict[str, Any] | None = None, prior: list[PriorLine] | None = None, ticket_id: int | None = None,
+    context: dict[str, Any] | None = None,
 ) -> RoutingContact:
-    """Queues the subscriber's chat (or returns the one already open) and routes it. Lines
-    said to the robot come first in the transcript. Raises NoWorkflow while routing has
-    no workflow (the caller decides what to do then)."""
+    """Queues the subscriber's chat on `channel` (web, app or wechat: where the customer came
+    from) or returns the one already open, and routes it. Lines said to the robot come first
+    in the transcript. Raises NoWorkflow while routing has no workflow (the caller decides
+    what to do then)."""
+    if channel not in CHAT_LABELS:
+        raise InvalidInput(f"未知的在线会话渠道：{channel}（可用：{'、'.join(CHAT_LABELS)}）",
+                           f"Unknown chat channel: {channel} (use one of {', '.join(CHAT_LABELS)})",
+                           code="unknown_chat_channel")
     row = active_chat(session, subscriber_id)
     if row is None:
-        row = service.receive_contact(session, channel=CHANNEL, now=now, attrs=attrs, subscriber_id=subscriber_id,
+        row = service.receive_contact(session, channel=channel, now=now, attrs=attrs, subscriber_id=subscriber_id,
                                       ticket_id=ticket_id, context=context)
         fresh = True
     else:
@@ -244,13 +260,13 @@ def open_ticket(session: Session, contact_id: int, *, agent: AgentProfile, by: P
     if row.subscriber_id is None:
         raise InvalidChatMessage("该会话没有关联用户，无法建单", "This chat has no subscriber to open a ticket for")
     ticket, _ = tickets.open_ticket(session, TicketCreate(
-        type=type, subscriber_id=row.subscriber_id, channel="web", core_demand=core_demand.strip()[:400] or "在线咨询",
-        description=f"来自网页在线会话 #{row.id}", category=category,
+        type=type, subscriber_id=row.subscriber_id, channel=row.channel if row.channel in CHAT_LABELS else CHANNEL,
+        core_demand=core_demand.strip()[:400] or "在线咨询", description=f"来自{label(row)}", category=category,
         characteristics={"chat_contact_id": row.id},
     ), by=by, now=now)
     row.ticket_id = ticket.id
     row.context = {**(row.context or {}), "ticket_id": ticket.id}
-    _write_transcript(session, row, by=by, now=now, title=f"网页在线会话 #{row.id} 记录：")
+    _write_transcript(session, row, by=by, now=now, title=f"{label(row)} 记录：")
     return ticket.id
 
 
@@ -262,7 +278,7 @@ def link_ticket(session: Session, contact_id: int, *, agent: AgentProfile, by: P
     tickets.get_ticket(session, ticket_id, viewer=by)  # NotFound for a wrong number
     row.ticket_id = ticket_id
     row.context = {**(row.context or {}), "ticket_id": ticket_id, "transcript_upto": 0}
-    _write_transcript(session, row, by=by, now=now, title=f"网页在线会话 #{row.id} 记录：")
+    _write_transcript(session, row, by=by, now=now, title=f"{label(row)} 记录：")
     return ticket_id
 
 
@@ -272,7 +288,7 @@ def end_by_agent(session: Session, contact_id: int, *, agent: AgentProfile, by: 
     row = _agent_chat(session, contact_id, agent)
     _add(session, row.id, sender="system", author=by.actor, name="系统", text="坐席已结束本次会话，感谢您的咨询。", now=now)
     service.complete(session, row.id, agent=agent, now=now)
-    _write_transcript(session, row, by=by, now=now, title=f"网页在线会话 #{row.id} 结束，其余记录：")
+    _write_transcript(session, row, by=by, now=now, title=f"{label(row)} 结束，其余记录：")
     service.dispatch_if_configured(session, now=now)  # the freed chat slot takes the next waiting chat
     return row
 
@@ -286,7 +302,7 @@ def end_by_customer(session: Session, contact: RoutingContact, *, now: datetime)
     if contact.state == "assigned" and contact.agent_id is not None:
         agent = agents.get_agent(session, contact.agent_id)
         row = service.complete(session, contact.id, agent=agent, now=now)
-        _write_transcript(session, row, by=CHAT_SERVICE, now=now, title=f"网页在线会话 #{row.id} 结束，其余记录：")
+        _write_transcript(session, row, by=CHAT_SERVICE, now=now, title=f"{label(row)} 结束，其余记录：")
         service.dispatch_if_configured(session, now=now)
         return row
     return service.abandon(session, contact.id, now=now)

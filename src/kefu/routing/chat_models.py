@@ -60,6 +60,17 @@ class ChatTyping(Base):
     until: Mapped[datetime]
 
 
+class ChatCustomerSocket(Base):
+    """A chat whose customer has a socket open: when one of their sockets last said so (a
+    beat every few seconds, see chat_upkeep). A row left to go stale was never closed — its
+    server process died — and the upkeep job writes the customer's departure for it."""
+
+    __tablename__ = "chat_customer_sockets"
+
+    contact_id: Mapped[int] = mapped_column(ForeignKey("routing_contacts.id", ondelete="CASCADE"), primary_key=True)
+    seen_at: Mapped[datetime]
+
+
 class ChatOfferStreak(Base):
     """Chat offers an agent let ring out in a row (reset when they take a chat): only a
     streak puts them on a break."""

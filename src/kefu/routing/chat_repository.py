@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from kefu.routing.chat_models import ChatMessage, CtiCall
+from kefu.routing.chat_models import ChatCustomerSocket, ChatMessage, CtiCall
 from kefu.routing.models import RoutingContact
 from kefu.routing.state import CHANNEL_CLASS
 
@@ -31,10 +31,10 @@ def messages_of(session: Session, contact_ids: list[int], *, after_id: int = 0) 
     ))
 
 
-def latest_chat_of_subscriber(session: Session, subscriber_id: int, *, channel: str) -> RoutingContact | None:
+def latest_chat_of_subscriber(session: Session, subscriber_id: int) -> RoutingContact | None:
     return session.scalars(
-        select(RoutingContact).where(RoutingContact.subscriber_id == subscriber_id, RoutingContact.channel == channel,
-                                     RoutingContact.kind == "live")
+        select(RoutingContact).where(RoutingContact.subscriber_id == subscriber_id,
+                                     RoutingContact.channel.in_(CHAT_CHANNELS), RoutingContact.kind == "live")
         .order_by(RoutingContact.id.desc())
     ).first()
 
@@ -101,3 +101,27 @@ def recently_ended(session: Session, *, since: datetime, limit: int = 20) -> lis
                                      RoutingContact.state.in_(("ended", "abandoned")), RoutingContact.ended_at >= since)
         .order_by(RoutingContact.ended_at.desc(), RoutingContact.id.desc()).limit(limit)
     ))
+
+
+def customer_sockets(session: Session, contact_ids: list[int]) -> dict[int, datetime]:
+    """When a customer socket of each chat last beat (chats with one open)."""
+    if not contact_ids:
+        return {}
+    rows = session.execute(select(ChatCustomerSocket.contact_id, ChatCustomerSocket.seen_at)
+                           .where(ChatCustomerSocket.contact_id.in_(contact_ids)))
+    return {contact_id: seen_at for contact_id, seen_at in rows}
+
+
+def forget_customer_socket(session: Session, contact_id: int) -> None:
+    session.execute(delete(ChatCustomerSocket).where(ChatCustomerSocket.contact_id == contact_id))
+
+
+def forget_sockets_of_closed_chats(session: Session) -> int:
+    """Beats of chats that have ended: nobody waits for them any more."""
+    # Driven by the few socket rows, never by the contacts table.
+    closed = (select(ChatCustomerSocket.contact_id)
+              .join(RoutingContact, RoutingContact.id == ChatCustomerSocket.contact_id)
+              .where(RoutingContact.state.not_in(ACTIVE)))
+    result = session.execute(delete(ChatCustomerSocket).where(ChatCustomerSocket.contact_id.in_(closed))
+                             .execution_options(synchronize_session=False))
+    return result.rowcount or 0

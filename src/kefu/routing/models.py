@@ -82,6 +82,10 @@ class RoutingContact(Base):
     __table_args__ = (
         Index("ix_routing_contacts_state", "state", "priority", "arrived_at"),
         Index("ix_routing_contacts_agent_state", "agent_id", "state"),
+        # The dispatcher's "longest idle" and "fewest contacts" of the agents it may offer to:
+        # a probe or a short range per agent, whatever the history (see repository).
+        Index("ix_routing_contacts_agent_ended", "agent_id", "ended_at"),
+        Index("ix_routing_contacts_agent_answered", "agent_id", "answered_at"),
     )
 
 

@@ -4,11 +4,13 @@ dispatchers never see — and never offer — the same contact."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from kefu.agents.models import AgentProfile
 from kefu.routing.models import CallbackResultLog, RoutingContact, RoutingQueue, RoutingWorkflow
 
 LIVE_STATES = ("offered", "assigned")
@@ -90,21 +92,34 @@ def agent_loads(session: Session) -> tuple[dict[int, dict[str, int]], set[int]]:
     return loads, offered
 
 
-def handled_since(session: Session, since: datetime) -> dict[int, int]:
+def handled_since(session: Session, since: datetime, agent_ids: Sequence[int]) -> dict[int, int]:
+    """Contacts each of these agents answered since `since` ("fewest contacts"): a range of
+    ix_routing_contacts_agent_answered per agent, never the whole history."""
+    if not agent_ids:
+        return {}
     rows = session.execute(
         select(RoutingContact.agent_id, func.count())
-        .where(RoutingContact.answered_at >= since, RoutingContact.agent_id.is_not(None))
+        .where(RoutingContact.agent_id.in_(list(agent_ids)), RoutingContact.answered_at >= since)
         .group_by(RoutingContact.agent_id)
     )
     return {agent_id: count for agent_id, count in rows}
 
 
-def last_ended(session: Session) -> dict[int, datetime]:
-    rows = session.execute(
-        select(RoutingContact.agent_id, func.max(RoutingContact.ended_at))
-        .where(RoutingContact.agent_id.is_not(None), RoutingContact.ended_at.is_not(None))
-        .group_by(RoutingContact.agent_id)
+def last_ended(session: Session, agent_ids: Sequence[int]) -> dict[int, datetime]:
+    """When each of these agents last finished a contact (handled, transferred or let go).
+
+    One probe of ix_routing_contacts_agent_ended per agent (a correlated MAX both SQLite and
+    PostgreSQL answer from the index end), so the cost follows the agents asked about, not
+    the contacts ever handled: the dispatcher asks on every tick."""
+    if not agent_ids:
+        return {}
+    latest = (
+        select(func.max(RoutingContact.ended_at))
+        .where(RoutingContact.agent_id == AgentProfile.id)
+        .correlate(AgentProfile)
+        .scalar_subquery()
     )
+    rows = session.execute(select(AgentProfile.id, latest).where(AgentProfile.id.in_(list(agent_ids))))
     return {agent_id: at for agent_id, at in rows if at is not None}
 
 

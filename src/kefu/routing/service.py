@@ -20,7 +20,7 @@ from kefu.routing.engine import RoutingEngine
 from kefu.routing.errors import ContactNotFound, ContactNotQueued, OfferNoLongerValid
 from kefu.routing.events import CallbackFinished, ContactAssigned, ContactEnded, ContactOffered
 from kefu.routing.models import RoutingContact
-from kefu.routing.state import CHANNEL_CLASS, channel_class
+from kefu.routing.state import CHANNEL_CLASS, channel_class, class_loads, could_take
 
 # On the durable queue a callback's priority is stored on its row and raised by its SLA
 # clock (warned, breached: see callback_sla_step), so the engine adds no boosts of its own.
@@ -49,28 +49,27 @@ def build_engine(session: Session, *, now: datetime, lock: bool) -> RoutingEngin
         # them has committed by the time we hold its row, so its offers are in the count.
         signed_in = [(a, a.attrs, None, True) for a in agents.routable_agents(session, lock=lock)]
         loads, offered = repository.agent_loads(session)
-    handled = repository.handled_since(session, now - timedelta(hours=12))
-    ended = repository.last_ended(session)
-    for agent, attrs, member_of, routable in signed_in:
-        load: dict[str, int] = {}
-        for channel, n in loads.get(agent.id, {}).items():
-            load[channel_class(channel)] = load.get(channel_class(channel), 0) + n
+    ready = {agent.id for agent, _, _, routable in signed_in
+             if routable and agent.presence in (Presence.READY, Presence.TALKING) and agent.id not in offered}
+    # Idle time and contacts handled order only the agents who can be offered something now
+    # (a full or on-call agent joins no queue's heap this tick), so only theirs are read.
+    in_question = sorted(a.id for a, _, _, _ in signed_in
+                         if a.id in ready and could_take(class_loads(loads.get(a.id, {})), a.capacity))
+    handled = repository.handled_since(session, now - timedelta(hours=12), in_question)
+    ended = repository.last_ended(session, in_question)
+    for agent, attrs, member_of, _ in signed_in:
         idle = max(agent.presence_since, ended.get(agent.id, agent.presence_since))
-        ready = routable and agent.presence in (Presence.READY, Presence.TALKING) and agent.id not in offered
-        engine.add_agent(agent.id, attrs=attrs, capacity=agent.capacity, ready=ready, now=to_seconds(now),
-                         load=load, handled=handled.get(agent.id, 0), idle_since=to_seconds(idle),
-                         member_of=member_of)
+        engine.add_agent(agent.id, attrs=attrs, capacity=agent.capacity, ready=agent.id in ready, now=to_seconds(now),
+                         load=class_loads(loads.get(agent.id, {})), handled=handled.get(agent.id, 0),
+                         idle_since=to_seconds(idle), member_of=member_of)
     return engine
 
 
 def _has_room(agent: agents.RosterEntry, loads: dict[str, int], offered: set[int]) -> bool:
-    """Could take a contact now (generously: any capacity class with room)."""
+    """Could take a contact now (the engine's rule: see state.could_take)."""
     if agent.presence not in (Presence.READY, Presence.TALKING) or agent.id in offered:
         return False
-    used: dict[str, int] = {}
-    for channel, n in loads.items():
-        used[channel_class(channel)] = used.get(channel_class(channel), 0) + n
-    return any(used.get(cls, 0) < cap for cls, cap in agent.capacity.items())
+    return could_take(class_loads(loads), agent.capacity)
 
 
 def _cached_roster(

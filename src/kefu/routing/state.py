@@ -7,7 +7,7 @@ simulation drives it millions of times, so it avoids datetime arithmetic inside.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -27,6 +27,23 @@ EXCLUSIVE = frozenset({"voice"})
 
 def channel_class(channel: str) -> str:
     return CHANNEL_CLASS.get(channel, channel)
+
+
+def class_loads(loads: Mapping[str, int]) -> dict[str, int]:
+    """Live contacts by channel, summed by capacity class."""
+    out: dict[str, int] = {}
+    for channel, n in loads.items():
+        out[channel_class(channel)] = out.get(channel_class(channel), 0) + n
+    return out
+
+
+def could_take(load: Mapping[str, int], capacity: Mapping[str, int]) -> bool:
+    """Whether an agent with this load (by capacity class) has room for some contact — the
+    rule of AgentState.available, for agents read from storage before the engine has them."""
+    busy = sum(load.values())
+    if any(load.get(x, 0) for x in EXCLUSIVE):
+        return False
+    return any(load.get(cls, 0) < cap and (cls not in EXCLUSIVE or busy == 0) for cls, cap in capacity.items())
 
 
 class ContactState(StrEnum):

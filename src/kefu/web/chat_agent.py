@@ -53,7 +53,7 @@ def _customer(session, row: RoutingContact) -> dict[str, Any]:
 
 
 def _chat_frame(session, row: RoutingContact) -> dict[str, Any]:
-    return {"id": row.id, "state": row.state, "offer_seq": row.offer_seq, "queue": row.queue_name,
+    return {"id": row.id, "state": row.state, "offer_seq": row.offer_seq, "queue": row.queue_name, "channel": row.channel,
             "ticket_id": row.ticket_id, "arrived_at": row.arrived_at.isoformat(),
             "from_robot": bool((row.context or {}).get("robot_conversation_id")), "customer": _customer(session, row)}
 

@@ -27,6 +27,7 @@ router = APIRouter(include_in_schema=False)
 MONITOR = Authorize(Role.SUPERVISOR)
 REFRESH_SECONDS = 5
 STATES = {"queued": "排队中", "offered": "振铃", "assigned": "会话中", "ended": "已结束", "abandoned": "已放弃"}
+CHANNELS = {"web": "网页", "app": "App", "wechat": "微信"}
 
 
 def _start_of_day(now: datetime) -> datetime:
@@ -45,6 +46,7 @@ def _row(session, row: RoutingContact, now: datetime, agent_names: dict[int, str
                 agent_names[row.agent_id] = f"#{row.agent_id}"
         agent_name = agent_names[row.agent_id]
     return {"id": row.id, "state": row.state, "queue": row.queue_name or "", "agent": agent_name,
+            "channel": CHANNELS.get(row.channel, row.channel),
             "customer": f"{customer.name_masked} {customer.number_masked}" if customer else "",
             "waited": int((now - row.arrived_at).total_seconds()), "ticket_id": row.ticket_id,
             "left": bool((row.context or {}).get("customer_left_at")),
@@ -74,4 +76,5 @@ def chat_transcript(request: Request, contact_id: int, session: DbSession,
                     principal: Principal = Depends(MONITOR)) -> Response:
     row = chat.get_chat(session, contact_id)  # 404 page for a contact that is not a chat
     return render(request, "chat/transcript.html", contact=row, messages=chat.messages(session, row.id),
-                  end_reason=(row.context or {}).get("end_reason"), state=STATES.get(row.state, row.state))
+                  end_reason=(row.context or {}).get("end_reason"), state=STATES.get(row.state, row.state),
+                  channel=CHANNELS.get(row.channel, row.channel))

@@ -5,7 +5,8 @@ The page renders the transcript so far (so a reload, or a restart of the server,
 everything); the socket then sends only messages after the page's last id and takes the
 subscriber's frames: {"type": "start"}, {"type": "send", "text": …}, {"type": "end"},
 {"type": "typing"} (throttled by the widget; see routing.chat_typing). Opening the socket
-and closing it tell routing the customer is there or gone (routing.chat_upkeep).
+and closing it tell routing the customer is there or gone, and while open it beats, so a
+socket whose server process dies is noticed too (routing.chat_upkeep).
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ async def livechat_socket(websocket: WebSocket, principal: Principal = Depends(S
     hub, lang = hub_of(websocket), language(websocket)  # type: ignore[arg-type]
     await websocket.accept()
     seen: dict[str, Any] = {"contact": None, "state": None, "typing": False, "cursor": int(websocket.query_params.get("after") or 0)}
+    beat: dict[str, Any] = {"contact": None, "at": None}  # this socket's last "still open" (chat_upkeep)
 
     def keys() -> set[str]:
         return {f"subscriber:{subscriber_id}"} | ({f"contact:{seen['contact']}"} if seen["contact"] else set())
@@ -68,7 +70,10 @@ async def livechat_socket(websocket: WebSocket, principal: Principal = Depends(S
         new = chat.messages(session, row.id, after_id=cursor) if row is not None else []
         typing = row is not None and "agent" in chat.typing_in(session, [row.id], now=now).get(row.id, set())
         if row is not None:
-            chat_upkeep.still_here(session, row)  # another tab of the customer closed, this one is open
+            chat_upkeep.still_here(session, row, now=now)  # another tab of the customer closed, this one is open
+            if beat["contact"] != row.id or now - beat["at"] >= chat_upkeep.SOCKET_BEAT:
+                chat_upkeep.socket_beat(session, row, now=now)
+                beat.update(contact=row.id, at=now)
         return contact_frame(row), [message_frame(m) for m in new], typing
 
     async def push() -> None:
@@ -110,7 +115,7 @@ async def livechat_socket(websocket: WebSocket, principal: Principal = Depends(S
     handle = acting_on(websocket, hub=hub, lang=lang, act=act)
 
     def arrived(session, now) -> None:
-        chat_upkeep.customer_connected(session, subscriber_id)
+        chat_upkeep.customer_connected(session, subscriber_id, now=now)
 
     def left(session, now) -> None:
         chat_upkeep.customer_disconnected(session, subscriber_id, now=now)

@@ -136,6 +136,7 @@
         p.setAttribute("aria-label", labels.customer + " " + who);
         var head = el("header", "chat-head");
         head.appendChild(el("strong", "", who));
+        head.appendChild(el("span", "badge chat-channel", labels["channel_" + c.channel] || c.channel));
         if (c.from_robot) head.appendChild(el("span", "badge", labels.from_robot));
         head.appendChild(el("span", "chat-state"));
         head.appendChild(el("span", "chat-ticket"));
