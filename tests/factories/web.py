@@ -102,6 +102,18 @@ def login_subscriber(client: TestClient, session: Session, *, number: str) -> st
     return csrf_token(client.get("/portal", headers=HTML).text)
 
 
+def subscriber_at_the_live_chat(client: TestClient, session: Session, *, now: datetime) -> SeededCustomer:
+    """A contact centre set up, and a subscriber with history logged in to the portal,
+    about to open the live chat widget."""
+    from tests.factories.routing import create_centre
+
+    create_centre(session, now=now)
+    customer = customer_with_history(session, now=now)
+    session.commit()
+    login_subscriber(client, session, number=customer.number)
+    return customer
+
+
 def chat_sockets_take_turns(monkeypatch) -> threading.Lock:
     """The test database is one shared connection (rolled back after the test): the customer
     socket's transactions and the test's own reads and writes must take turns on it, as two

@@ -12,7 +12,13 @@ from kefu.identity import service as identity
 from kefu.routing import chat
 from tests.factories.agents import create_agent
 from tests.factories.routing import create_centre
-from tests.factories.web import chat_sockets_take_turns, customer_with_history, login_staff, login_subscriber
+from tests.factories.web import (
+    chat_sockets_take_turns,
+    customer_with_history,
+    login_staff,
+    login_subscriber,
+    subscriber_at_the_live_chat,
+)
 
 HTML = {"Accept": "text/html"}
 
@@ -42,10 +48,7 @@ def test_a_staff_session_does_not_open_the_customer_socket(client, session, now)
 
 
 def test_the_customer_chats_and_a_reconnect_resumes_after_the_last_message(client, session, now):
-    create_centre(session, now=now)
-    customer = customer_with_history(session, now=now)
-    session.commit()
-    login_subscriber(client, session, number=customer.number)
+    subscriber_at_the_live_chat(client, session, now=now)
     with client.websocket_connect("/portal/livechat/ws") as socket:
         socket.send_json({"type": "start"})
         frame = socket.receive_json()

@@ -12,7 +12,13 @@ from kefu.routing import chat, chat_repository, chat_typing, chat_upkeep
 from tests.factories.agents import create_agent
 from tests.factories.customers import create_subscriber
 from tests.factories.routing import create_centre
-from tests.factories.web import chat_sockets_take_turns, customer_with_history, login_staff, login_subscriber
+from tests.factories.web import (
+    chat_sockets_take_turns,
+    customer_with_history,
+    login_staff,
+    login_subscriber,
+    subscriber_at_the_live_chat,
+)
 
 HTML = {"Accept": "text/html"}
 
@@ -78,10 +84,7 @@ def test_the_desk_shows_the_customers_typing(client, session, now):
 
 
 def test_a_closed_widget_starts_the_abandon_clock_and_a_reconnect_stops_it(client, session, now):
-    create_centre(session, now=now)
-    customer = customer_with_history(session, now=now)
-    session.commit()
-    login_subscriber(client, session, number=customer.number)
+    subscriber_at_the_live_chat(client, session, now=now)
     with client.websocket_connect("/portal/livechat/ws") as socket:
         socket.send_json({"type": "start"})
         contact_id = _frame(socket, lambda f: f.get("contact"))["contact"]["id"]
@@ -100,10 +103,7 @@ def test_a_closed_widget_starts_the_abandon_clock_and_a_reconnect_stops_it(clien
 
 def test_an_open_widget_beats_and_a_closed_one_leaves_no_beat_behind(client, session, now):
     """What lets the upkeep job tell a socket lost with its server process from one closed."""
-    create_centre(session, now=now)
-    customer = customer_with_history(session, now=now)
-    session.commit()
-    login_subscriber(client, session, number=customer.number)
+    subscriber_at_the_live_chat(client, session, now=now)
     with client.websocket_connect("/portal/livechat/ws") as socket:
         socket.send_json({"type": "start"})
         contact_id = _frame(socket, lambda f: f.get("contact"))["contact"]["id"]  # sent after its first beat

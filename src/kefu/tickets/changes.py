@@ -60,23 +60,10 @@ def entry(
             "to_status": to_status, "reason": reason, "visibility": visibility, "detail": detail}
 
 
-def log(
-    session: Session,
-    ticket: Ticket,
-    *,
-    kind: str,
-    by: str,
-    now: datetime,
-    reason: str | None = None,
-    visibility: str = "internal",
-    from_status: str | None = None,
-    to_status: str | None = None,
-    **detail: Any,
-) -> TicketEvent:
-    """Appends one history entry and marks the ticket changed (bumping its version)."""
-    row = entry(ticket.id, kind=kind, by=by, now=now, reason=reason, visibility=visibility,
-                from_status=from_status, to_status=to_status, **detail)
-    event = TicketEvent(**row)
+def log(session: Session, ticket: Ticket, *, by: str, now: datetime, **fields: Any) -> TicketEvent:
+    """Appends one history entry (the fields of `entry`) and marks the ticket changed
+    (bumping its version)."""
+    event = TicketEvent(**entry(ticket.id, by=by, now=now, **fields))
     repository.add(session, event)
     ticket.updated_at, ticket.updated_by = now, by
     return event
