@@ -16,7 +16,7 @@ from kefu.core.clock import local
 from kefu.core.events import Event, record_all
 from kefu.customers import service as customers
 from kefu.identity.roles import Principal
-from kefu.tickets import changes, classification, lifecycle, repeats, repository, taxonomy
+from kefu.tickets import changes, classification, intake_repository, lifecycle, repeats, taxonomy
 from kefu.tickets.classification import IntakeNlp
 from kefu.tickets.dispatch import dispatch
 from kefu.tickets.errors import IdempotencyKeyReused, MissingField, RequestInProgress, UnknownCode
@@ -58,7 +58,7 @@ def request_hash(data: TicketCreate) -> str:
 
 def _number(session: Session, now: datetime) -> str:
     day = local(now).strftime("%Y%m%d")
-    return f"TS{day}{repository.next_sequence(session, day):06d}"
+    return f"TS{day}{intake_repository.next_sequence(session, day):06d}"
 
 
 def _initial_priority(data: TicketCreate, segment: str) -> str:
@@ -75,7 +75,6 @@ class Prepared:
     classifier."""
 
     ticket: Ticket | None  # not yet in a session; no number yet (the day's counter is a write)
-    data: TicketCreate
     digest: str
     segment: str
     text: str
@@ -83,8 +82,8 @@ class Prepared:
     replay_of: int | None = None  # the ticket a retried Idempotency-Key made: nothing to write
 
 
-def _replay(data: TicketCreate, digest: str, ticket_id: int) -> Prepared:
-    return Prepared(None, data, digest, "", "", None, replay_of=ticket_id)
+def _replay(digest: str, ticket_id: int) -> Prepared:
+    return Prepared(None, digest, "", "", None, replay_of=ticket_id)
 
 
 def prepare(
@@ -100,7 +99,7 @@ def prepare(
     if idempotency_key is not None:
         stored = _replayed(session, by.actor, idempotency_key, digest)
         if stored is not None:
-            return _replay(data, digest, stored)
+            return _replay(digest, stored)
     who: classification.Customer | None = None
     if nlp is not None:
         who = classification.customer(session, data.subscriber_id, now=now)
@@ -145,7 +144,7 @@ def prepare(
         )
         if data.classification_source is not None and data.category is not None:
             ticket.classification_source = data.classification_source
-    return Prepared(ticket, data, digest, segment, text, applied)
+    return Prepared(ticket, digest, segment, text, applied)
 
 
 @dataclass(frozen=True)
@@ -195,18 +194,18 @@ def store(
     if repeat is not None:
         entries += repeats.escalate(ticket, repeat, by=by.actor, now=now)
     ticket.number = _number(session, now)
-    row = repository.insert_ticket(session, _columns(ticket))
+    row = intake_repository.insert_ticket(session, _columns(ticket))
     if idempotency_key is not None:
         _remember(session, by.actor, idempotency_key, prepared.digest, row.id, now)
     for entry in entries:
         entry["ticket_id"] = row.id
-    for entry, event_id in zip(entries, repository.insert_events(session, entries), strict=True):
+    for entry, event_id in zip(entries, intake_repository.insert_events(session, entries), strict=True):
         entry["id"] = event_id
     links = []
     if repeat is not None:
         link = {"from_ticket_id": row.id, "to_ticket_id": repeat.previous_id, "kind": "repeat_of",
                 "created_by": by.actor, "created_at": now}
-        links.append({**link, "id": repository.insert_link(session, link)})
+        links.append({**link, "id": intake_repository.insert_link(session, link)})
     outbox: list[Event] = [TicketOpened(
         ticket_id=row.id, ticket_type=ticket.type, channel=ticket.channel, priority=opened_priority,
         segment=prepared.segment, category=ticket.category, at=now,
@@ -266,7 +265,7 @@ def open_ticket(
 def _replayed(session: Session, actor: str, key: str, digest: str) -> int | None:
     """The ticket this key made, if it was used before (with this body; another body is
     IdempotencyKeyReused)."""
-    row = repository.idempotency_key(session, actor, key)
+    row = intake_repository.idempotency_key(session, actor, key)
     if row is None:
         return None
     if row.request_hash != digest:
@@ -278,7 +277,7 @@ def _remember(session: Session, actor: str, key: str, digest: str, ticket_id: in
     """Stores the key. A concurrent twin that stored it first (on PostgreSQL, after waiting
     for the twin's commit) makes this raise, aborting this transaction, ticket and all;
     the client's retry takes the replay path."""
-    stored = repository.add_idempotency_key(
+    stored = intake_repository.add_idempotency_key(
         session, actor=actor, key=key, request_hash=digest, ticket_id=ticket_id, created_at=now
     )
     if not stored:
